@@ -1,0 +1,2 @@
+#include <crm.h>
+int main(void) { return 0; }

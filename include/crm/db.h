@@ -1,0 +1,153 @@
+/*
+ * libcrm: opening a database, transactions, settings and time-driven work.
+ *
+ * A crm_db handle and the objects it hands out are used by one thread at a
+ * time; open one handle per thread or process (many handles on one
+ * database are safe). Closing a handle while objects from it are still
+ * alive is allowed: they stay valid and the handle's memory goes with the
+ * last of them.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef CRM_DB_H
+#define CRM_DB_H
+
+#include "buffer.h"
+#include "common.h"
+#include "types.h"
+
+CRM_BEGIN_DECL
+
+/** The handle's clock: returns "now". @since 0.1 */
+typedef crm_time (*crm_clock_fn)(void *payload);
+
+/** Log levels passed to crm_log_fn. @since 0.1 */
+enum { CRM_LOG_ERROR = 1, CRM_LOG_WARNING, CRM_LOG_INFO, CRM_LOG_DEBUG };
+
+/** Receives the library's log lines (level is a CRM_LOG_* value). @since 0.1 */
+typedef void (*crm_log_fn)(int level, const char *message, void *payload);
+
+/**
+ * Options for crm_open. Set `version` to CRM_OPEN_OPTIONS_VERSION (use
+ * CRM_OPEN_OPTIONS_INIT or crm_open_options_init); NULL options mean all
+ * defaults.
+ * @since 0.1
+ */
+typedef struct {
+  unsigned int version;
+  crm_clock_fn clock; /**< NULL: the system clock */
+  void *clock_payload;
+  crm_id actor;                     /**< agent acting through this handle; 0: system */
+  int busy_timeout_ms;              /**< 0: 5000; negative is invalid */
+  const char *default_phone_region; /**< ISO 3166 code for national numbers ("IT");
+                                       NULL: national numbers are rejected */
+  int durable;                      /**< SQLite: 0 = WAL + synchronous=NORMAL (survives
+                                       a process crash), 1 = FULL (also power loss) */
+  crm_log_fn log;                   /**< NULL: no logging */
+  void *log_payload;
+} crm_open_options;
+
+#define CRM_OPEN_OPTIONS_VERSION 1
+#define CRM_OPEN_OPTIONS_INIT    CRM_STRUCT_INIT(CRM_OPEN_OPTIONS_VERSION)
+
+/**
+ * Initialise `opts` with defaults for the given struct version.
+ * @return CRM_OK, or CRM_EINVALID (NULL opts, or a version this library
+ *         does not know).
+ * @since 0.1
+ */
+CRM_EXTERN(crm_status) crm_open_options_init(crm_open_options *opts, unsigned int version);
+
+/**
+ * Open (creating if needed) a database.
+ *
+ * @param out  receives the handle (NULL on failure); free with crm_close
+ * @param uri  "sqlite:PATH", "sqlite::memory:", a plain PATH (= SQLite),
+ *             "postgresql://..." (a libpq URI) or "postgres:CONNINFO"
+ * @param opts NULL for defaults
+ * @return CRM_OK; CRM_EINVALID (NULL out/uri, bad options, unknown phone
+ *         region); CRM_ENOTSUPPORTED (no backend for the scheme in this
+ *         build); CRM_EVERSION (the database was written by a newer libcrm:
+ *         it is left untouched); CRM_EBUSY; CRM_ERROR (cannot open or create)
+ * @since 0.1
+ */
+CRM_EXTERN(crm_status) crm_open(crm_db **out, const char *uri, const crm_open_options *opts);
+
+/**
+ * Close a handle. An open transaction is rolled back. NULL is a no-op.
+ * Objects obtained from the handle stay usable for their getters.
+ * @since 0.1
+ */
+CRM_EXTERN(void) crm_close(crm_db *db);
+
+/**
+ * Group the following calls into one transaction, until crm_commit or
+ * crm_rollback. Without it each call is its own transaction. Inside a
+ * transaction a failed call still undoes its own writes (and only those).
+ * @return CRM_OK; CRM_EINVALID (NULL db, or a transaction is already open:
+ *         transactions do not nest); CRM_EBUSY
+ * @since 0.1
+ */
+CRM_EXTERN(crm_status) crm_begin(crm_db *db);
+
+/**
+ * Commit the transaction opened by crm_begin; event subscribers are called
+ * after the commit.
+ * @return CRM_OK; CRM_EINVALID (NULL db or no open transaction); CRM_EBUSY;
+ *         CRM_ERROR (the transaction was rolled back)
+ * @since 0.1
+ */
+CRM_EXTERN(crm_status) crm_commit(crm_db *db);
+
+/**
+ * Undo everything since crm_begin; no subscriber hears of it.
+ * @return CRM_OK; CRM_EINVALID (NULL db or no open transaction)
+ * @since 0.1
+ */
+CRM_EXTERN(crm_status) crm_rollback(crm_db *db);
+
+/** The handle's clock (the injected one, else the system clock); 0 for NULL db. @since 0.1 */
+CRM_EXTERN(crm_time) crm_now(crm_db *db);
+
+/** The acting agent the handle was opened with (0: system). @since 0.1 */
+CRM_EXTERN(crm_id) crm_actor(crm_db *db);
+
+/**
+ * Set a per-database setting. Known names and defaults:
+ *  - "reopen_window": seconds after resolution in which an inbound contact
+ *    reopens the case (default 604800, 7 days); a non-negative integer
+ *  - "autoclose_after": seconds after resolution at which crm_tick closes a
+ *    resolved case (default 2419200, 28 days); 0 disables auto-close
+ *  - "subject_tag": printf-like case tag for mail subjects, must contain
+ *    "%id" once (default "[#%id]")
+ *  - "helpdesk_addresses": comma-separated e-mail addresses of the
+ *    helpdesk (default empty)
+ * Appends a "setting.changed" event.
+ * @return CRM_OK; CRM_EINVALID (NULL argument, unknown name, invalid value
+ *         or UTF-8); CRM_EBUSY; CRM_ERROR
+ * @since 0.1
+ */
+CRM_EXTERN(crm_status) crm_setting_set(crm_db *db, const char *name, const char *value);
+
+/**
+ * Read a setting (its default if never set) into `out` (dispose it with
+ * crm_buf_dispose).
+ * @return CRM_OK; CRM_EINVALID (NULL argument or unknown name); CRM_ERROR
+ * @since 0.1
+ */
+CRM_EXTERN(crm_status) crm_setting_get(crm_buf *out, crm_db *db, const char *name);
+
+/**
+ * Do the time-driven work due at `now` (0: the handle's clock): auto-close
+ * of resolved cases past "autoclose_after" and, with the SLA engine, SLA
+ * warnings and breaches. Each piece of work is done exactly once even when
+ * several handles tick at the same time.
+ * @param out_fired receives how many things this call did (may be NULL)
+ * @return CRM_OK; CRM_EINVALID (NULL db, negative now); CRM_EBUSY; CRM_ERROR
+ * @since 0.1
+ */
+CRM_EXTERN(crm_status) crm_tick(size_t *out_fired, crm_db *db, crm_time now);
+
+CRM_END_DECL
+
+#endif

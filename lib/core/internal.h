@@ -1,0 +1,213 @@
+/*
+ * libcrm internals shared by lib/core: the handle, errors, validation,
+ * per-call transactions, events and paged iterators.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef CRM_CORE_INTERNAL_H
+#define CRM_CORE_INTERNAL_H
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "crm.h"
+#include "crm/sys/backend.h"
+
+/* ------------------------------------------------------------------ */
+/* errors (error.c)                                                     */
+
+/* Record this thread's last error and return `code`. */
+crm_status crm__error(crm_status code, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+crm_status crm__error_v(crm_status code, const char *fmt, va_list ap);
+
+/* ------------------------------------------------------------------ */
+/* the handle (db.c)                                                    */
+
+typedef struct {
+  int token;
+  char *prefix;
+  crm_event_fn cb;
+  void *payload;
+  int dead; /* unsubscribed while a delivery was running */
+} crm__subscription;
+
+struct crm_db {
+  int refcount;         /* the handle itself + every live iterator */
+  crm_backend *backend; /* NULL once closed */
+  crm_clock_fn clock;
+  void *clock_payload;
+  crm_id actor;
+  int busy_timeout_ms;
+  char *default_phone_region; /* NULL: none */
+  int durable;
+  crm_log_fn log;
+  void *log_payload;
+  char *uri;
+
+  int explicit_txn;      /* crm_begin is open */
+  int call_depth;        /* nesting of crm__write_begin inside one API call */
+  GPtrArray *pending;    /* crm_event*: appended in the open transaction */
+  guint savepoint_mark;  /* pending->len when the current call's savepoint began */
+  GArray *subscriptions; /* crm__subscription */
+  int next_token;
+  int delivering; /* subscribers are being called */
+};
+
+/* Take / drop a reference (iterators keep their handle alive). */
+crm_db *crm__db_ref(crm_db *db);
+void crm__db_unref(crm_db *db);
+
+/* CRM_EINVALID unless db is non-NULL and open. */
+crm_status crm__db_check(crm_db *db);
+
+void crm__log(crm_db *db, int level, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
+/* An integer setting with its default applied. */
+crm_status crm__setting_int(int64_t *out, crm_db *db, const char *name);
+
+/*
+ * Per-call write transactions. Every mutating API call does:
+ *
+ *   crm_status st = crm__write_begin(db);
+ *   if (st == CRM_OK)
+ *     st = do_the_work(db, ...);
+ *   return crm__write_end(db, st);
+ *
+ * Outside crm_begin this is its own transaction (committed, then events
+ * delivered, on CRM_OK; rolled back otherwise). Inside crm_begin it is a
+ * savepoint, so a failed call undoes only its own writes. Calls nest: an
+ * inner begin/end pair inside an outer one joins the outer.
+ */
+crm_status crm__write_begin(crm_db *db);
+crm_status crm__write_end(crm_db *db, crm_status st);
+
+/* ------------------------------------------------------------------ */
+/* validation (validate.c): each returns CRM_OK or records CRM_EINVALID  */
+/* with a message naming `what` and the value.                          */
+
+crm_status crm__check_ptr(const void *p, const char *what);
+/* UTF-8 text; `required` also rejects NULL and "" */
+crm_status crm__check_text(const char *s, const char *what, int required);
+crm_status crm__check_id(crm_id id, const char *what);
+crm_status crm__check_enum(int value, int lo, int hi, const char *what);
+crm_status crm__check_time(crm_time t, const char *what);
+/* The struct's version: 1..max. */
+crm_status crm__check_version(unsigned int version, unsigned int max, const char *what);
+/* A printable copy of a (possibly invalid UTF-8) value for messages. */
+char *crm__quote(const char *s);
+
+/* ------------------------------------------------------------------ */
+/* events (event.c)                                                     */
+
+/*
+ * Append an event for the current write transaction: `payload` (owned,
+ * may be NULL for {}) is serialised with json-glib. Delivered to
+ * subscribers after the outermost commit.
+ */
+crm_status crm__event_emit(crm_db *db, const char *kind, const char *entity, crm_id entity_id,
+                           JsonObject *payload);
+/* Deliver pending events after a commit, or drop them after a rollback. */
+void crm__events_deliver(crm_db *db);
+void crm__events_discard(crm_db *db);
+void crm__subscriptions_free(crm_db *db);
+
+/* JSON payload helpers: 0 ids and NULL strings become null. */
+void crm__json_set_id(JsonObject *o, const char *name, crm_id id);
+void crm__json_set_str(JsonObject *o, const char *name, const char *s);
+
+/* ------------------------------------------------------------------ */
+/* paged iterators (pager.c)                                            */
+
+/*
+ * A pager fetches pages of at most `want` items into `items` (owned
+ * pointers freed with the pager's `free_item`); a fetch that adds nothing
+ * means the end (a later call fetches again: feeds may grow). `free_item`
+ * must accept NULL.
+ */
+typedef struct crm__pager crm__pager;
+typedef crm_status (*crm__page_fn)(crm__pager *p, unsigned int want, GPtrArray *items);
+
+struct crm__pager {
+  crm_db *db; /* referenced */
+  crm__page_fn fetch;
+  GDestroyNotify free_item;
+  GPtrArray *items;   /* the current page */
+  guint pos;          /* next item in `items` */
+  unsigned int limit; /* 0: none */
+  unsigned int yielded;
+  void *state; /* the iterator's own query state (freed with free_state) */
+  GDestroyNotify free_state;
+};
+
+crm__pager *crm__pager_new(crm_db *db, crm__page_fn fetch, GDestroyNotify free_item,
+                           unsigned int limit, void *state, GDestroyNotify free_state);
+/* *out receives an owned item; CRM_ITEROVER at the end. */
+crm_status crm__pager_next(void **out, crm__pager *p);
+void crm__pager_free(crm__pager *p);
+
+#define CRM__PAGE_SIZE 256u
+
+/* ------------------------------------------------------------------ */
+/* hooks into other concepts                                            */
+
+/* 1 if `region` is an ISO 3166 code the phone table knows (phone.c). */
+int crm__phone_region_known(const char *region);
+/* Validate and lower-case an e-mail addr-spec into *out (g_free) (email.c). */
+crm_status crm__email_normalize(char **out, const char *value, const char *what);
+/* Normalise an identity value of any kind into *out (g_free), with the
+   handle's default phone region (identity.c); CRM_EINVALID names it. */
+crm_status crm__identity_normalize(char **out, crm_db *db, crm_identity_kind_t kind,
+                                   const char *value);
+/* CRM_ENOTFOUND unless the customer / agent / queue exists (customer.c, queue.c). */
+crm_status crm__customer_exists(crm_db *db, crm_id id);
+crm_status crm__agent_exists(crm_db *db, crm_id id);
+crm_status crm__queue_exists(crm_db *db, crm_id id);
+/*
+ * Cases as seen by interactions (case.c). Both run inside the caller's
+ * write transaction and append their own events.
+ *
+ * crm__case_create opens a case (spec already validated by the caller;
+ * follow_up_of > 0 also links the new case follow_up_of that case and
+ * names it in the "case.created" payload).
+ *
+ * crm__case_file files one interaction into `case_id`: for an inbound
+ * contact it applies the filing rules of crm/interaction.h
+ * (pending_customer -> open; resolved within "reopen_window" of
+ * `occurred_at` -> reopened; resolved after it, or closed -> a new
+ * follow-up case) and counts it; any interaction adds 1 to the version of
+ * the case it lands in. *filed receives that case (case_id, or the new
+ * follow-up case). `subject` names a follow-up case.
+ *
+ * crm__case_unfile undoes the counting when an interaction leaves a case
+ * (crm_interaction_move): the version goes up, an inbound count goes down.
+ */
+crm_status crm__case_create(crm_id *out, crm_db *db, const crm_case_spec *spec,
+                            crm_id follow_up_of);
+crm_status crm__case_file(crm_id *filed, crm_db *db, crm_id case_id, crm_direction_t direction,
+                          crm_time occurred_at, const char *subject);
+crm_status crm__case_unfile(crm_db *db, crm_id case_id, crm_direction_t direction);
+/* crm_tick's work: auto-close resolved cases (case.c). */
+crm_status crm__case_autoclose(size_t *fired, crm_db *db, crm_time now);
+
+/* ------------------------------------------------------------------ */
+/* small helpers                                                        */
+
+/* Fill a caller's buffer with a copy of data / of a string (buffer.c). */
+crm_status crm__buf_set(crm_buf *buf, const void *data, size_t len);
+crm_status crm__buf_set_str(crm_buf *buf, const char *s);
+
+/* strdup that maps NULL to NULL (malloc, for rows). */
+char *crm__strdup0(const char *s);
+
+/* Status of a backend slot call that already recorded its error. */
+#define CRM__TRY(expr)            \
+  do {                            \
+    crm_status crm__st_ = (expr); \
+    if (crm__st_ != CRM_OK)       \
+      return crm__st_;            \
+  } while (0)
+
+#define CRM__B(db)   ((db)->backend)
+#define CRM__OPS(db) ((db)->backend->ops)
+
+#endif

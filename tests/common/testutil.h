@@ -1,0 +1,72 @@
+/*
+ * Helpers shared by the C test suites: fresh databases in temporary
+ * directories, an injected clock, and row/event counts read straight from
+ * the SQLite file to prove that a failed call wrote nothing.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef CRM_TESTUTIL_H
+#define CRM_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "crm.h"
+
+/* A test database: a SQLite file in its own temporary directory. */
+typedef struct {
+  crm_db *db;
+  char *dir;             /* temporary directory (removed by crm_test_db_free) */
+  char *path;            /* the SQLite file */
+  char *uri;             /* "sqlite:" + path */
+  crm_time now;          /* the injected clock: tests set it directly */
+  crm_open_options opts; /* what the handles are opened with (clock added) */
+} crm_test_db;
+
+/* 2026-03-02 09:00:00 UTC, a Monday: the clock's start. */
+#define CRM_TEST_T0 ((crm_time)1772442000)
+
+/* Open a fresh database with the injected clock (and opts' other fields
+   when opts is non-NULL). Fails the test on error. */
+crm_test_db *crm_test_db_new(const crm_open_options *opts);
+/* Close and reopen the same file (persistence tests). */
+void crm_test_db_reopen(crm_test_db *t);
+/* Open a second handle on the same file, with the same clock. */
+crm_db *crm_test_db_open_another(crm_test_db *t);
+void crm_test_db_free(crm_test_db *t);
+
+/* cmocka fixtures: *state becomes a crm_test_db*. */
+int crm_test_setup(void **state);
+int crm_test_teardown(void **state);
+
+/* Rows in a table of the SQLite file, read through its own connection. */
+long crm_test_count_rows(crm_test_db *t, const char *table);
+/* Sum of row counts over every table of the schema: changes if anything
+   at all was written. */
+long crm_test_count_all_rows(crm_test_db *t);
+/* Number of events in the feed, read through the public API. */
+long crm_test_count_events(crm_db *db);
+/* The newest event's kind (static buffer), or "" when there is none. */
+const char *crm_test_last_event_kind(crm_db *db);
+
+/* Assert a failure with this code whose message contains `needle`. */
+#define assert_crm_error(expr, code, needle) \
+  crm_test_assert_error((expr), (code), (needle), #expr, __FILE__, __LINE__)
+void crm_test_assert_error(crm_status got, crm_status want, const char *needle, const char *expr,
+                           const char *file, int line);
+
+/* Assert CRM_OK, printing the library's message otherwise. */
+#define assert_crm_ok(expr) crm_test_assert_ok((expr), #expr, __FILE__, __LINE__)
+void crm_test_assert_ok(crm_status got, const char *expr, const char *file, int line);
+
+/* Create a customer with one e-mail identity; returns its id. */
+crm_id crm_test_customer(crm_db *db, const char *email);
+
+/* Run a group with TAP output, the group named after the file. */
+#define CRM_TEST_MAIN(tests) return cmocka_run_group_tests(tests, NULL, NULL)
+
+#endif
