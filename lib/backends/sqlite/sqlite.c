@@ -1,1 +1,338 @@
-/* being written */
+/*
+ * The SQLite backend: opening (schema version check before anything is
+ * written), the per-handle statement cache, transactions, and the ops
+ * table.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sqlite_internal.h"
+
+/* ------------------------------------------------------------------ */
+/* helpers shared by the slot files                                     */
+
+crm_status crm__sqlite_fail(crm_sqlite *s, int rc, const char *doing)
+{
+  const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+  switch (rc & 0xff) {
+  case SQLITE_BUSY:
+  case SQLITE_LOCKED:
+    return crm_backend_error(CRM_EBUSY, "%s: the database stayed locked (%s)", doing, msg);
+  case SQLITE_CONSTRAINT:
+    if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+      return crm_backend_error(CRM_EEXISTS, "%s: already exists (%s)", doing, msg);
+    return crm_backend_error(CRM_ERROR, "%s: constraint failed (%s)", doing, msg);
+  case SQLITE_NOMEM:
+    return crm_backend_error(CRM_ENOMEM, "%s: out of memory", doing);
+  default:
+    return crm_backend_error(CRM_ERROR, "%s: %s", doing, msg);
+  }
+}
+
+sqlite3_stmt *crm__sqlite_stmt(crm_sqlite *s, const char *sql)
+{
+  sqlite3_stmt *st = g_hash_table_lookup(s->stmts, sql);
+  if (st) {
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return st;
+  }
+  int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+  if (rc != SQLITE_OK) {
+    crm__sqlite_fail(s, rc, "preparing a statement");
+    return NULL;
+  }
+  g_hash_table_insert(s->stmts, g_strdup(sql), st);
+  return st;
+}
+
+crm_status crm__sqlite_exec_stmt(crm_sqlite *s, sqlite3_stmt *st, const char *doing)
+{
+  int rc = sqlite3_step(st);
+  crm_status result = CRM_OK;
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    result = crm__sqlite_fail(s, sqlite3_extended_errcode(s->db), doing);
+  sqlite3_reset(st);
+  return result;
+}
+
+crm_status crm__sqlite_step_row(crm_sqlite *s, sqlite3_stmt *st, const char *doing)
+{
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW)
+    return CRM_OK;
+  crm_status result;
+  if (rc == SQLITE_DONE)
+    result = CRM_ENOTFOUND; /* the caller words the message */
+  else
+    result = crm__sqlite_fail(s, sqlite3_extended_errcode(s->db), doing);
+  sqlite3_reset(st);
+  return result;
+}
+
+crm_status crm__sqlite_exec(crm_sqlite *s, const char *sql, const char *doing)
+{
+  char *err = NULL;
+  int rc = sqlite3_exec(s->db, sql, NULL, NULL, &err);
+  sqlite3_free(err);
+  if (rc != SQLITE_OK)
+    return crm__sqlite_fail(s, sqlite3_extended_errcode(s->db), doing);
+  return CRM_OK;
+}
+
+char *crm__sqlite_col_text(sqlite3_stmt *st, int col)
+{
+  const unsigned char *t = sqlite3_column_text(st, col);
+  return t ? strdup((const char *)t) : NULL;
+}
+
+int crm__sqlite_bind_text(sqlite3_stmt *st, int idx, const char *text)
+{
+  if (text == NULL)
+    return sqlite3_bind_null(st, idx);
+  return sqlite3_bind_text(st, idx, text, -1, SQLITE_STATIC);
+}
+
+int crm__sqlite_bind_id(sqlite3_stmt *st, int idx, crm_id id)
+{
+  if (id <= 0)
+    return sqlite3_bind_null(st, idx);
+  return sqlite3_bind_int64(st, idx, id);
+}
+
+crm_id crm__sqlite_col_id(sqlite3_stmt *st, int col)
+{
+  return sqlite3_column_type(st, col) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, col);
+}
+
+crm_status crm__sqlite_list(crm_sqlite *s, sqlite3_stmt *st, crm__sqlite_read_fn read,
+                            crm__sqlite_clear_fn clear, size_t row_size, crm_row_fn cb,
+                            void *payload, const char *doing)
+{
+  /* Rows are small fixed structs: a stack buffer large enough for any. */
+  union {
+    crm_case_row c;
+    crm_interaction_row i;
+    crm_customer_row cu;
+    crm_attachment_row a;
+    crm_event_row e;
+    char raw[512];
+  } row;
+  g_assert(row_size <= sizeof row);
+  int rc;
+  crm_status result = CRM_OK;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    memset(&row, 0, row_size);
+    read(st, &row);
+    int stop = cb(&row, payload);
+    if (clear)
+      clear(&row);
+    if (stop) {
+      result = crm_backend_error(CRM_EUSER, "%s: stopped by the caller", doing);
+      break;
+    }
+  }
+  if (result == CRM_OK && rc != SQLITE_DONE)
+    result = crm__sqlite_fail(s, sqlite3_extended_errcode(s->db), doing);
+  sqlite3_reset(st);
+  return result;
+}
+
+/* ------------------------------------------------------------------ */
+/* open / close                                                         */
+
+static void stmt_finalize(gpointer p)
+{
+  sqlite3_finalize(p);
+}
+
+static int read_user_version(sqlite3 *db, int *out)
+{
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+      *out = sqlite3_column_int(st, 0);
+      rc = SQLITE_OK;
+    }
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static void sqlite_close(crm_backend *b)
+{
+  crm_sqlite *s = CRM_SQLITE(b);
+  if (s == NULL)
+    return;
+  if (s->stmts)
+    g_hash_table_destroy(s->stmts);
+  sqlite3_close_v2(s->db);
+  g_free(s);
+}
+
+static crm_status sqlite_open(crm_backend **out, const crm_backend_open_params *p)
+{
+  *out = NULL;
+  crm_sqlite *s = g_new0(crm_sqlite, 1);
+  s->base.ops = NULL; /* set by the ops table below */
+  s->stmts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, stmt_finalize);
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2(p->location, &s->db, flags, NULL);
+  if (rc != SQLITE_OK) {
+    crm_status st = crm_backend_error(CRM_ERROR, "cannot open SQLite database '%s': %s",
+                                      p->location, s->db ? sqlite3_errmsg(s->db) : "no memory");
+    sqlite_close(&s->base);
+    return st;
+  }
+  sqlite3_extended_result_codes(s->db, 1);
+  sqlite3_busy_timeout(s->db, p->busy_timeout_ms);
+
+  /* Read the schema version before writing anything: a newer file stays untouched. */
+  int version = 0;
+  rc = read_user_version(s->db, &version);
+  if (rc != SQLITE_OK) {
+    crm_status st = crm__sqlite_fail(s, rc, "reading the schema version");
+    if (st == CRM_ERROR)
+      st = crm_backend_error(CRM_ERROR, "'%s' is not a libcrm SQLite database: %s", p->location,
+                             sqlite3_errmsg(s->db));
+    sqlite_close(&s->base);
+    return st;
+  }
+  if (version > crm__sqlite_schema_version) {
+    sqlite_close(&s->base);
+    return crm_backend_error(CRM_EVERSION,
+                             "database '%s' has schema version %d, newer than the %d this "
+                             "libcrm knows: upgrade libcrm (the file was not changed)",
+                             p->location, version, crm__sqlite_schema_version);
+  }
+
+  const char *pragmas = p->durable ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                                     "PRAGMA foreign_keys=ON;"
+                                   : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                                     "PRAGMA foreign_keys=ON;";
+  crm_status st = crm__sqlite_exec(s, pragmas, "setting up the connection");
+  if (st == CRM_OK && version < crm__sqlite_schema_version)
+    st = crm__sqlite_migrate(s, version);
+  if (st != CRM_OK) {
+    sqlite_close(&s->base);
+    return st;
+  }
+  *out = &s->base;
+  return CRM_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* transactions                                                         */
+
+static crm_status sqlite_begin(crm_backend *b, int write)
+{
+  return crm__sqlite_exec(CRM_SQLITE(b), write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED",
+                          "starting a transaction");
+}
+
+static crm_status sqlite_commit(crm_backend *b)
+{
+  return crm__sqlite_exec(CRM_SQLITE(b), "COMMIT", "committing");
+}
+
+static crm_status sqlite_rollback(crm_backend *b)
+{
+  crm_sqlite *s = CRM_SQLITE(b);
+  if (sqlite3_get_autocommit(s->db))
+    return CRM_OK; /* SQLite already rolled back (e.g. after an I/O error) */
+  return crm__sqlite_exec(s, "ROLLBACK", "rolling back");
+}
+
+static crm_status sqlite_savepoint(crm_backend *b)
+{
+  return crm__sqlite_exec(CRM_SQLITE(b), "SAVEPOINT crm_call", "starting a savepoint");
+}
+
+static crm_status sqlite_savepoint_release(crm_backend *b)
+{
+  return crm__sqlite_exec(CRM_SQLITE(b), "RELEASE crm_call", "releasing a savepoint");
+}
+
+static crm_status sqlite_savepoint_rollback(crm_backend *b)
+{
+  return crm__sqlite_exec(CRM_SQLITE(b), "ROLLBACK TO crm_call; RELEASE crm_call",
+                          "rolling back a savepoint");
+}
+
+/* ------------------------------------------------------------------ */
+/* the ops table                                                        */
+
+static const char *const sqlite_schemes[] = {"sqlite", NULL};
+
+static crm_status sqlite_open_with_ops(crm_backend **out, const crm_backend_open_params *p);
+
+const crm_backend_ops crm__sqlite_ops = {
+    .version = CRM_BACKEND_OPS_VERSION,
+    .name = "sqlite",
+    .schemes = sqlite_schemes,
+    .caps = CRM_BACKEND_CAP_PERSISTENT,
+    .open = sqlite_open_with_ops,
+    .close = sqlite_close,
+    .begin = sqlite_begin,
+    .commit = sqlite_commit,
+    .rollback = sqlite_rollback,
+    .savepoint = sqlite_savepoint,
+    .savepoint_release = sqlite_savepoint_release,
+    .savepoint_rollback = sqlite_savepoint_rollback,
+    .setting_get = crm__sqlite_setting_get,
+    .setting_set = crm__sqlite_setting_set,
+    .cursor_get = crm__sqlite_cursor_get,
+    .cursor_set = crm__sqlite_cursor_set,
+    .event_append = crm__sqlite_event_append,
+    .event_list = crm__sqlite_event_list,
+    .customer_insert = crm__sqlite_customer_insert,
+    .customer_get = crm__sqlite_customer_get,
+    .customer_update = crm__sqlite_customer_update,
+    .identity_insert = crm__sqlite_identity_insert,
+    .identity_find = crm__sqlite_identity_find,
+    .identity_delete = crm__sqlite_identity_delete,
+    .identity_list = crm__sqlite_identity_list,
+    .preference_get = crm__sqlite_preference_get,
+    .preference_set = crm__sqlite_preference_set,
+    .attribute_set = crm__sqlite_attribute_set,
+    .attribute_list = crm__sqlite_attribute_list,
+    .label_add = crm__sqlite_label_add,
+    .label_remove = crm__sqlite_label_remove,
+    .label_list = crm__sqlite_label_list,
+    .queue_insert = crm__sqlite_queue_insert,
+    .queue_get = crm__sqlite_queue_get,
+    .agent_insert = crm__sqlite_agent_insert,
+    .agent_get = crm__sqlite_agent_get,
+    .member_set = crm__sqlite_member_set,
+    .member_get = crm__sqlite_member_get,
+    .member_delete = crm__sqlite_member_delete,
+    .case_insert = crm__sqlite_case_insert,
+    .case_get = crm__sqlite_case_get,
+    .case_update = crm__sqlite_case_update,
+    .case_query = crm__sqlite_case_query,
+    .case_list_resolved_before = crm__sqlite_case_list_resolved_before,
+    .link_insert = crm__sqlite_link_insert,
+    .link_list = crm__sqlite_link_list,
+    .interaction_insert = crm__sqlite_interaction_insert,
+    .interaction_get = crm__sqlite_interaction_get,
+    .interaction_find_ref = crm__sqlite_interaction_find_ref,
+    .interaction_set_case = crm__sqlite_interaction_set_case,
+    .timeline = crm__sqlite_timeline,
+    .participant_insert = crm__sqlite_participant_insert,
+    .participant_list = crm__sqlite_participant_list,
+    .attachment_insert = crm__sqlite_attachment_insert,
+    .attachment_get = crm__sqlite_attachment_get,
+    .attachment_list = crm__sqlite_attachment_list,
+};
+
+static crm_status sqlite_open_with_ops(crm_backend **out, const crm_backend_open_params *p)
+{
+  crm_status st = sqlite_open(out, p);
+  if (st == CRM_OK)
+    (*out)->ops = &crm__sqlite_ops;
+  return st;
+}
