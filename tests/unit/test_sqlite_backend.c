@@ -1,2 +1,227 @@
+/*
+ * What only the SQLite backend promises: the schema version, a newer file
+ * left untouched (CRM_EVERSION), WAL and synchronous modes, persistence
+ * across close/open, a file that is not a database, and one database per
+ * ":memory:" handle.
+ *
+ * SPDX-License-Identifier: MIT
+ */
 #include "testutil.h"
-int main(void) { return 77; }
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+static sqlite3 *raw_open(const char *path)
+{
+  sqlite3 *raw = NULL;
+  assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+  sqlite3_busy_timeout(raw, 5000);
+  return raw;
+}
+
+static long long raw_int(sqlite3 *raw, const char *sql)
+{
+  sqlite3_stmt *st = NULL;
+  assert_int_equal(sqlite3_prepare_v2(raw, sql, -1, &st, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  long long v = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return v;
+}
+
+static void test_schema_version_recorded(void **state)
+{
+  crm_test_db *t = *state;
+  sqlite3 *raw = raw_open(t->path);
+  assert_true(raw_int(raw, "PRAGMA user_version") >= 1);
+  /* The tables the core relies on exist. */
+  assert_int_equal(raw_int(raw, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND "
+                                "name IN ('customers', 'identities', 'cases', 'interactions', "
+                                "'events', 'settings')"),
+                   6);
+  sqlite3_close(raw);
+}
+
+static void test_wal_and_synchronous(void **state)
+{
+  crm_test_db *t = *state;
+  sqlite3 *raw = raw_open(t->path);
+  sqlite3_stmt *st = NULL;
+  assert_int_equal(sqlite3_prepare_v2(raw, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
+  sqlite3_finalize(st);
+  sqlite3_close(raw);
+}
+
+static gchar *read_file(const char *path, gsize *len)
+{
+  gchar *data = NULL;
+  assert_true(g_file_get_contents(path, &data, len, NULL));
+  return data;
+}
+
+static void test_newer_schema_is_refused_and_untouched(void **state)
+{
+  crm_test_db *t = *state;
+  crm_id c = crm_test_customer(t->db, "newer@example.com");
+  assert_true(c > 0);
+  crm_close(t->db);
+  t->db = NULL;
+
+  /* A later libcrm bumped the schema: simulate it, checkpoint, remove the WAL. */
+  sqlite3 *raw = raw_open(t->path);
+  assert_int_equal(sqlite3_exec(raw, "PRAGMA user_version = 999; PRAGMA journal_mode = DELETE;",
+                                NULL, NULL, NULL),
+                   SQLITE_OK);
+  sqlite3_close(raw);
+  gsize before_len = 0;
+  gchar *before = read_file(t->path, &before_len);
+
+  crm_db *db = NULL;
+  assert_crm_error(crm_open(&db, t->uri, NULL), CRM_EVERSION, "999");
+  assert_null(db);
+
+  gsize after_len = 0;
+  gchar *after = read_file(t->path, &after_len);
+  assert_int_equal(before_len, after_len);
+  assert_memory_equal(before, after, before_len);
+  char *wal = g_strconcat(t->path, "-wal", NULL);
+  assert_false(g_file_test(wal, G_FILE_TEST_EXISTS));
+  g_free(wal);
+  g_free(before);
+  g_free(after);
+
+  /* Back to our version: it opens again with the data intact. */
+  raw = raw_open(t->path);
+  char *sql = g_strdup_printf("PRAGMA user_version = %d", 1);
+  assert_int_equal(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
+  g_free(sql);
+  sqlite3_close(raw);
+  crm_test_db_reopen(t);
+  crm_id found = 0;
+  assert_crm_ok(crm_customer_find(&found, t->db, CRM_IDENTITY_EMAIL, "newer@example.com"));
+  assert_int_equal(found, c);
+}
+
+static void test_persistence_across_reopen(void **state)
+{
+  crm_test_db *t = *state;
+  crm_id c = crm_test_customer(t->db, "keep@example.com");
+  assert_crm_ok(crm_setting_set(t->db, "reopen_window", "3600"));
+  long events = crm_test_count_events(t->db);
+  crm_test_db_reopen(t);
+  crm_id found = 0;
+  assert_crm_ok(crm_customer_find(&found, t->db, CRM_IDENTITY_EMAIL, "KEEP@example.com"));
+  assert_int_equal(found, c);
+  crm_buf buf = CRM_BUF_INIT;
+  assert_crm_ok(crm_setting_get(&buf, t->db, "reopen_window"));
+  assert_string_equal(buf.ptr, "3600");
+  crm_buf_dispose(&buf);
+  assert_int_equal(crm_test_count_events(t->db), events);
+}
+
+static void test_durable_option_opens(void **state)
+{
+  crm_test_db *t = *state;
+  crm_close(t->db);
+  crm_open_options opts = CRM_OPEN_OPTIONS_INIT;
+  opts.durable = 1;
+  assert_crm_ok(crm_open(&t->db, t->uri, &opts));
+  crm_id c = crm_test_customer(t->db, "durable@example.com");
+  assert_true(c > 0);
+}
+
+static void test_not_a_database(void **state)
+{
+  crm_test_db *t = *state;
+  char *path = g_build_filename(t->dir, "garbage.db", NULL);
+  char junk[4096];
+  memset(junk, 'x', sizeof junk);
+  assert_true(g_file_set_contents(path, junk, sizeof junk, NULL));
+  char *uri = g_strconcat("sqlite:", path, NULL);
+  crm_db *db = NULL;
+  assert_crm_error(crm_open(&db, uri, NULL), CRM_ERROR, "not a");
+  assert_null(db);
+  g_free(uri);
+  g_free(path);
+}
+
+static void test_unopenable_path(void **state)
+{
+  (void)state;
+  crm_db *db = NULL;
+  assert_crm_error(crm_open(&db, "sqlite:/nonexistent-dir/sub/crm.db", NULL), CRM_ERROR,
+                   "/nonexistent-dir/sub/crm.db");
+  assert_null(db);
+}
+
+static void test_memory_databases_are_separate(void **state)
+{
+  (void)state;
+  crm_db *a = NULL, *b = NULL;
+  assert_crm_ok(crm_open(&a, "sqlite::memory:", NULL));
+  assert_crm_ok(crm_open(&b, "sqlite::memory:", NULL));
+  crm_id c = crm_test_customer(a, "mem@example.com");
+  assert_true(c > 0);
+  crm_id found = 0;
+  assert_crm_error(crm_customer_find(&found, b, CRM_IDENTITY_EMAIL, "mem@example.com"),
+                   CRM_ENOTFOUND, NULL);
+  assert_crm_ok(crm_customer_find(&found, a, CRM_IDENTITY_EMAIL, "mem@example.com"));
+  assert_int_equal(found, c);
+  crm_close(a);
+  crm_close(b);
+}
+
+static void test_two_handles_see_each_other(void **state)
+{
+  crm_test_db *t = *state;
+  crm_db *other = crm_test_db_open_another(t);
+  crm_id c = crm_test_customer(other, "shared@example.com");
+  crm_id found = 0;
+  assert_crm_ok(crm_customer_find(&found, t->db, CRM_IDENTITY_EMAIL, "shared@example.com"));
+  assert_int_equal(found, c);
+  crm_close(other);
+}
+
+static void test_busy_when_another_handle_holds_the_write_lock(void **state)
+{
+  crm_test_db *t = *state;
+  crm_open_options opts = CRM_OPEN_OPTIONS_INIT;
+  opts.busy_timeout_ms = 50;
+  crm_db *impatient = NULL;
+  assert_crm_ok(crm_open(&impatient, t->uri, &opts));
+  assert_crm_ok(crm_begin(t->db)); /* takes the write lock */
+  crm_id c = 0;
+  assert_crm_error(crm_customer_create(&c, impatient, "Blocked"), CRM_EBUSY, "locked");
+  assert_int_equal(c, 0);
+  assert_crm_ok(crm_rollback(t->db));
+  assert_crm_ok(crm_customer_create(&c, impatient, "Free now"));
+  assert_true(c > 0);
+  crm_close(impatient);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_schema_version_recorded, crm_test_setup,
+                                      crm_test_teardown),
+      cmocka_unit_test_setup_teardown(test_wal_and_synchronous, crm_test_setup, crm_test_teardown),
+      cmocka_unit_test_setup_teardown(test_newer_schema_is_refused_and_untouched, crm_test_setup,
+                                      crm_test_teardown),
+      cmocka_unit_test_setup_teardown(test_persistence_across_reopen, crm_test_setup,
+                                      crm_test_teardown),
+      cmocka_unit_test_setup_teardown(test_durable_option_opens, crm_test_setup, crm_test_teardown),
+      cmocka_unit_test_setup_teardown(test_not_a_database, crm_test_setup, crm_test_teardown),
+      cmocka_unit_test_setup_teardown(test_unopenable_path, crm_test_setup, crm_test_teardown),
+      cmocka_unit_test_setup_teardown(test_memory_databases_are_separate, crm_test_setup,
+                                      crm_test_teardown),
+      cmocka_unit_test_setup_teardown(test_two_handles_see_each_other, crm_test_setup,
+                                      crm_test_teardown),
+      cmocka_unit_test_setup_teardown(test_busy_when_another_handle_holds_the_write_lock,
+                                      crm_test_setup, crm_test_teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
