@@ -242,7 +242,10 @@ static void undo_call(crm_db *db)
 
 crm_status crm__write_end(crm_db *db, crm_status st)
 {
-  g_return_val_if_fail(db->call_depth > 0, CRM_ERROR);
+  /* crm__write_begin failed (closed handle, busy store): nothing to end,
+     and its status (already recorded) is the call's. */
+  if (db == NULL || db->call_depth == 0)
+    return st != CRM_OK ? st : crm__error(CRM_ERROR, "crm__write_end without crm__write_begin");
   if (--db->call_depth > 0)
     return st;
   if (st != CRM_OK) {

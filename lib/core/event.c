@@ -154,10 +154,10 @@ static void deliver_one(crm_db *db, const crm_event *ev)
     crm__subscription *s = &g_array_index(db->subscriptions, crm__subscription, i);
     if (s->dead || !g_str_has_prefix(ev->kind, s->prefix))
       continue;
-    if (s->cb(ev, s->payload) != 0) {
-      /* the array may have grown (and moved) during the callback */
+    /* the array may have grown (and moved), or been freed by crm_close,
+       during the callback: index it again */
+    if (s->cb(ev, s->payload) != 0 && db->subscriptions)
       g_array_index(db->subscriptions, crm__subscription, i).dead = 1;
-    }
   }
 }
 
@@ -167,7 +167,10 @@ void crm__events_deliver(crm_db *db)
     return;
   crm__db_ref(db); /* a callback may crm_close the handle */
   db->delivering = 1;
-  while (db->pending && db->pending->len > 0 && db->subscriptions) {
+  /* A callback may write (its events join `pending`, delivered in the next
+     round) or open a transaction with crm_begin (its events wait for that
+     crm_commit, which delivers them). */
+  while (db->pending && db->pending->len > 0 && db->subscriptions && !db->explicit_txn) {
     GPtrArray *batch = db->pending;
     db->pending = g_ptr_array_new_with_free_func((GDestroyNotify)crm_event_free);
     for (guint i = 0; i < batch->len && db->subscriptions; i++)
@@ -180,7 +183,7 @@ void crm__events_deliver(crm_db *db)
       }
     }
   }
-  if (db->pending)
+  if (db->pending && !db->explicit_txn)
     g_ptr_array_set_size(db->pending, 0);
   db->delivering = 0;
   if (db->subscriptions)
