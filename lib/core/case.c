@@ -868,10 +868,6 @@ static int collect_label(const void *row, void *payload)
   return 0;
 }
 
-/* Build a case object from a borrowed row, with its tags (case_query.c
-   uses this too). */
-crm_status crm__case_from_row(crm_case **out, crm_db *db, const crm_case_row *row);
-
 crm_status crm__case_from_row(crm_case **out, crm_db *db, const crm_case_row *row)
 {
   *out = NULL;

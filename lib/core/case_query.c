@@ -8,9 +8,6 @@
 
 #include "internal.h"
 
-/* Defined in case.c: a case object (with its tags) from a borrowed row. */
-crm_status crm__case_from_row(crm_case **out, crm_db *db, const crm_case_row *row);
-
 /* The statuses a mask may name: bits 1..6. */
 #define STATUS_MASK_ALL (((1u << (CRM_CASE_CLOSED + 1)) - 1) & ~1u)
 

@@ -9,9 +9,6 @@
 
 #include "internal.h"
 
-/* Shared with identity.c and preference.c (not in internal.h yet). */
-crm_status crm__customer_touch(crm_db *db, crm_id id);
-
 struct crm_customer {
   crm_customer_row row;
   GHashTable *attributes; /* key -> value (g_free) */
@@ -250,13 +247,7 @@ static crm_status ensure_locked(crm_id *out, int *created, crm_db *db, crm_ident
   if (st != CRM_OK)
     return st;
   /* the identity comes with the new customer: still version 1 */
-  crm_identity_row row = {*out, (int)kind, (char *)normalized, crm_now(db)};
-  CRM__TRY(CRM__OPS(db)->identity_insert(CRM__B(db), &row, NULL));
-  JsonObject *o = json_object_new();
-  crm__json_set_id(o, "customer", *out);
-  crm__json_set_str(o, "kind", crm_identity_kind_name(kind));
-  crm__json_set_str(o, "value", normalized);
-  CRM__TRY(crm__event_emit(db, "customer.identity_added", "customer", *out, o));
+  CRM__TRY(crm__identity_insert(db, *out, kind, normalized, NULL));
   *created = 1;
   return CRM_OK;
 }
@@ -270,9 +261,7 @@ crm_status crm_customer_ensure(crm_id *out, int *created, crm_db *db, crm_identi
   *out = 0;
   if (created)
     *created = 0;
-  if ((st = crm__db_check(db)) != CRM_OK ||
-      (st = crm__check_enum((int)kind, CRM_IDENTITY_EMAIL, CRM_IDENTITY_POSTAL, "identity kind")) !=
-          CRM_OK)
+  if ((st = crm__db_check(db)) != CRM_OK)
     return st;
   char *normalized = NULL;
   if ((st = crm__identity_normalize(&normalized, db, kind, value)) != CRM_OK)
@@ -283,10 +272,16 @@ crm_status crm_customer_ensure(crm_id *out, int *created, crm_db *db, crm_identi
   }
   crm_id id = 0;
   int was_created = 0;
-  st = crm__write_begin(db);
-  if (st == CRM_OK)
-    st = ensure_locked(&id, &was_created, db, kind, normalized, display_name);
-  if ((st = crm__write_end(db, st)) == CRM_OK) {
+  /* Most contacts come from known customers: find them without taking
+     the write lock; only a miss writes (and looks again, under the lock). */
+  st = CRM__OPS(db)->identity_find(CRM__B(db), (int)kind, normalized, &id);
+  if (st == CRM_ENOTFOUND) {
+    st = crm__write_begin(db);
+    if (st == CRM_OK)
+      st = ensure_locked(&id, &was_created, db, kind, normalized, display_name);
+    st = crm__write_end(db, st);
+  }
+  if (st == CRM_OK) {
     *out = id;
     if (created)
       *created = was_created;

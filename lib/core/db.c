@@ -364,24 +364,16 @@ static int setting_index(const char *name)
   return -1;
 }
 
-static crm_status setting_set_locked(crm_db *db, const char *name, const char *value)
+/* Store an already validated, normalised value and its event. */
+static crm_status setting_set_locked(crm_db *db, const char *name, const char *norm)
 {
-  int i = setting_index(name);
-  if (i < 0)
-    return CRM_EINVALID;
-  char *norm = NULL;
-  crm_status st = settings[i].check(&norm, value);
+  crm_status st = CRM__OPS(db)->setting_set(CRM__B(db), name, norm);
   if (st != CRM_OK)
     return st;
-  st = CRM__OPS(db)->setting_set(CRM__B(db), name, norm);
-  if (st == CRM_OK) {
-    JsonObject *o = json_object_new();
-    json_object_set_string_member(o, "name", name);
-    json_object_set_string_member(o, "value", norm);
-    st = crm__event_emit(db, "setting.changed", "setting", 0, o);
-  }
-  g_free(norm);
-  return st;
+  JsonObject *o = json_object_new();
+  json_object_set_string_member(o, "name", name);
+  json_object_set_string_member(o, "value", norm);
+  return crm__event_emit(db, "setting.changed", "setting", 0, o);
 }
 
 crm_status crm_setting_set(crm_db *db, const char *name, const char *value)
@@ -391,11 +383,17 @@ crm_status crm_setting_set(crm_db *db, const char *name, const char *value)
       (st = crm__check_text(value, "value", 0)) != CRM_OK ||
       (st = crm__check_ptr(value, "value")) != CRM_OK)
     return st;
-  if (setting_index(name) < 0)
+  int i = setting_index(name);
+  if (i < 0)
     return CRM_EINVALID;
+  /* the value is an argument: checked before the store is touched */
+  char *norm = NULL;
+  if ((st = settings[i].check(&norm, value)) != CRM_OK)
+    return st;
   st = crm__write_begin(db);
   if (st == CRM_OK)
-    st = setting_set_locked(db, name, value);
+    st = setting_set_locked(db, name, norm);
+  g_free(norm);
   return crm__write_end(db, st);
 }
 

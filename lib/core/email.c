@@ -77,8 +77,8 @@ static const char *scan_dot_atom_local(email_scan *sc, const char *p)
     const char *atom = p;
     while (is_atext((unsigned char)*p) || (unsigned char)*p >= 0x80)
       p = g_utf8_next_char(p);
-    if (p == atom)
-      return *p == '.' ? fail(sc, "two dots in a row") : fail_at(sc, p, "local part");
+    if (p == atom) /* dots were checked below: some other character */
+      return fail_at(sc, p, "local part");
     if (*p != '.')
       return p;
     p++;

@@ -10,10 +10,6 @@
 
 #include "internal.h"
 
-/* customer.c: version + 1 and updated_at = now, inside the caller's write.
-   (Not in internal.h yet: only the customer concept uses it.) */
-crm_status crm__customer_touch(crm_db *db, crm_id id);
-
 /* The word messages use for a value of this kind. */
 static const char *identity_what(crm_identity_kind_t kind)
 {
@@ -145,19 +141,25 @@ static crm_status identity_taken(crm_identity_kind_t kind, const char *value, cr
   return st;
 }
 
+crm_status crm__identity_insert(crm_db *db, crm_id customer, crm_identity_kind_t kind,
+                                const char *normalized, crm_id *owner)
+{
+  crm_identity_row row = {customer, (int)kind, (char *)normalized, crm_now(db)};
+  CRM__TRY(CRM__OPS(db)->identity_insert(CRM__B(db), &row, owner));
+  return identity_event(db, "customer.identity_added", customer, kind, normalized);
+}
+
 static crm_status add_locked(crm_db *db, crm_id customer, crm_identity_kind_t kind,
                              const char *value)
 {
   CRM__TRY(crm__customer_exists(db, customer));
-  crm_identity_row row = {customer, (int)kind, (char *)value, crm_now(db)};
   crm_id owner = 0;
-  crm_status st = CRM__OPS(db)->identity_insert(CRM__B(db), &row, &owner);
+  crm_status st = crm__identity_insert(db, customer, kind, value, &owner);
   if (st == CRM_EEXISTS)
     return owner == customer ? CRM_OK : identity_taken(kind, value, owner);
   if (st != CRM_OK)
     return st;
-  CRM__TRY(crm__customer_touch(db, customer));
-  return identity_event(db, "customer.identity_added", customer, kind, value);
+  return crm__customer_touch(db, customer);
 }
 
 crm_status crm_identity_add(crm_db *db, crm_id customer, crm_identity_kind_t kind,

@@ -160,6 +160,13 @@ crm_status crm__identity_normalize(char **out, crm_db *db, crm_identity_kind_t k
                                    const char *value);
 /* CRM_ENOTFOUND unless the customer / agent / queue exists (customer.c, queue.c). */
 crm_status crm__customer_exists(crm_db *db, crm_id id);
+/* Inside the caller's write: version + 1 and updated_at = now (customer.c). */
+crm_status crm__customer_touch(crm_db *db, crm_id id);
+/* Inside the caller's write: store a normalised identity and append
+   "customer.identity_added" (CRM_EEXISTS with *owner when taken), without
+   touching the version (identity.c). */
+crm_status crm__identity_insert(crm_db *db, crm_id customer, crm_identity_kind_t kind,
+                                const char *normalized, crm_id *owner);
 crm_status crm__agent_exists(crm_db *db, crm_id id);
 crm_status crm__queue_exists(crm_db *db, crm_id id);
 /*
@@ -186,6 +193,9 @@ crm_status crm__case_create(crm_id *out, crm_db *db, const crm_case_spec *spec,
 crm_status crm__case_file(crm_id *filed, crm_db *db, crm_id case_id, crm_direction_t direction,
                           crm_time occurred_at, const char *subject);
 crm_status crm__case_unfile(crm_db *db, crm_id case_id, crm_direction_t direction);
+/* A case object (with its tags) from a borrowed row (case.c; the query
+   iterator uses it too). */
+crm_status crm__case_from_row(crm_case **out, crm_db *db, const crm_case_row *row);
 /* crm_tick's work: auto-close resolved cases (case.c). */
 crm_status crm__case_autoclose(size_t *fired, crm_db *db, crm_time now);
 

@@ -6,9 +6,6 @@
  */
 #include "internal.h"
 
-/* customer.c: version + 1 and updated_at = now, inside the caller's write. */
-crm_status crm__customer_touch(crm_db *db, crm_id id);
-
 static crm_status check_preference_args(crm_db *db, crm_id customer, crm_channel_t channel,
                                         const char *purpose)
 {

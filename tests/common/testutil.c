@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static crm_time test_clock(void *payload)
 {
@@ -27,14 +28,38 @@ static void open_handle(crm_test_db *t, crm_db **out)
     fail_msg("crm_open(%s) failed: %d %s", t->uri, st, crm_error_last()->message);
 }
 
+/* Which backend the suite runs on: env CRM_TEST_BACKEND = "sqlite" (a
+   file, the default) or "sqlite-memory" (a shared in-memory database). */
+static const char *test_backend(void)
+{
+  const char *b = g_getenv("CRM_TEST_BACKEND");
+  return (b && *b) ? b : "sqlite";
+}
+
+int crm_test_persistent(void)
+{
+  return strcmp(test_backend(), "sqlite-memory") != 0;
+}
+
 crm_test_db *crm_test_db_new(const crm_open_options *opts)
 {
+  static int counter;
   crm_test_db *t = g_new0(crm_test_db, 1);
   GError *err = NULL;
   t->dir = g_dir_make_tmp("crm-test-XXXXXX", &err);
   if (t->dir == NULL)
     fail_msg("cannot make a temporary directory: %s", err->message);
-  t->path = g_build_filename(t->dir, "crm.db", NULL);
+  const char *backend = test_backend();
+  if (strcmp(backend, "sqlite") == 0) {
+    t->path = g_build_filename(t->dir, "crm.db", NULL);
+  } else if (strcmp(backend, "sqlite-memory") == 0) {
+    /* A named shared-cache memory database: the raw counting connection
+       can see it while the handle keeps it alive. */
+    t->path =
+        g_strdup_printf("file:crmtest-%d-%d?mode=memory&cache=shared", (int)getpid(), ++counter);
+  } else {
+    fail_msg("unknown CRM_TEST_BACKEND '%s' (sqlite, sqlite-memory)", backend);
+  }
   t->uri = g_strconcat("sqlite:", t->path, NULL);
   t->now = CRM_TEST_T0;
   crm_open_options defaults = CRM_OPEN_OPTIONS_INIT;
@@ -45,6 +70,8 @@ crm_test_db *crm_test_db_new(const crm_open_options *opts)
 
 void crm_test_db_reopen(crm_test_db *t)
 {
+  if (!crm_test_persistent())
+    skip(); /* nothing survives crm_close on this backend */
   crm_close(t->db);
   t->db = NULL;
   open_handle(t, &t->db);
@@ -100,7 +127,7 @@ int crm_test_teardown(void **state)
 static sqlite3 *raw_open(crm_test_db *t)
 {
   sqlite3 *raw = NULL;
-  if (sqlite3_open_v2(t->path, &raw, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+  if (sqlite3_open_v2(t->path, &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK)
     fail_msg("cannot open %s read-only: %s", t->path, sqlite3_errmsg(raw));
   sqlite3_busy_timeout(raw, 5000);
   return raw;

@@ -33,7 +33,11 @@ typedef struct {
 /* Open a fresh database with the injected clock (and opts' other fields
    when opts is non-NULL). Fails the test on error. */
 crm_test_db *crm_test_db_new(const crm_open_options *opts);
-/* Close and reopen the same file (persistence tests). */
+/* 0 when the suite runs on a backend whose data does not survive
+   crm_close (SQLite in memory): persistence tests skip() then. */
+int crm_test_persistent(void);
+/* Close and reopen the same database (persistence tests); skips the
+   test on a backend that does not persist. */
 void crm_test_db_reopen(crm_test_db *t);
 /* Open a second handle on the same file, with the same clock. */
 crm_db *crm_test_db_open_another(crm_test_db *t);

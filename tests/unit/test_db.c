@@ -671,6 +671,9 @@ static void failure_after_a_write_undoes_the_call(void **state)
   inject_failure("event_append", 0, CRM_ERROR);
   assert_crm_error(crm_customer_create(&id, t->db, "Bob"), CRM_ERROR, "injected");
   assert_int_equal(id, 0);
+  /* the store refuses the setting */
+  inject_failure("setting_set", 0, CRM_ERROR);
+  assert_crm_error(crm_setting_set(t->db, "reopen_window", "60"), CRM_ERROR, "injected");
   /* a setting written, then its event fails */
   inject_failure("event_append", 0, CRM_ERROR);
   assert_crm_error(crm_setting_set(t->db, "reopen_window", "60"), CRM_ERROR, "injected");
@@ -706,6 +709,11 @@ static void failure_to_start_a_call(void **state)
   assert_crm_error(crm_begin(t->db), CRM_EBUSY, "injected");
   /* no transaction was left open */
   assert_crm_error(crm_commit(t->db), CRM_EINVALID, "without crm_begin");
+  /* arguments are checked before the store is touched */
+  inject_failure("begin", 0, CRM_EBUSY);
+  assert_crm_error(crm_setting_set(t->db, "reopen_window", "x"), CRM_EINVALID, "seconds");
+  assert_crm_error(crm_customer_create(&id, t->db, ""), CRM_EINVALID, NULL);
+  assert_crm_error(crm_setting_set(t->db, "reopen_window", "5"), CRM_EBUSY, "injected");
   assert_int_equal(crm_test_count_all_rows(t), rows);
 
   /* inside a transaction: the savepoint cannot start */

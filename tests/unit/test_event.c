@@ -851,6 +851,73 @@ static void callback_may_subscribe(void **state)
   recorder_clear(&late);
 }
 
+/* A callback that opens a transaction and writes in it, without committing. */
+static int begin_in_callback(const crm_event *ev, void *payload)
+{
+  recorder *r = payload;
+  record(ev, r);
+  if (r->kinds->len == 1) {
+    crm_id id = 0;
+    r->unsub = crm_begin(r->db);
+    if (r->unsub == CRM_OK)
+      r->unsub = crm_customer_create(&id, r->db, "in the callback's transaction");
+  }
+  return 0;
+}
+
+static void callback_transaction_waits_for_its_commit(void **state)
+{
+  crm_test_db *t = *state;
+  recorder r;
+  recorder_init(&r);
+  r.db = t->db;
+  r.unsub = CRM_ERROR;
+  int token = 0;
+  assert_crm_ok(crm_subscribe(&token, t->db, "", begin_in_callback, &r));
+  make_customer(t->db, "Ada");
+  assert_int_equal(r.unsub, CRM_OK);
+  /* the callback's write is not committed: not delivered */
+  assert_int_equal(r.kinds->len, 1);
+  assert_crm_ok(crm_commit(t->db));
+  assert_int_equal(r.kinds->len, 2);
+  assert_string_equal(kind_at(&r, 1), "customer.created");
+  recorder_clear(&r);
+}
+
+/* A callback that closes the handle it is called from (a binding's
+   garbage collector may do that), then asks to be unsubscribed. */
+static int close_in_callback(const crm_event *ev, void *payload)
+{
+  (void)ev;
+  crm_test_db *t = payload;
+  crm_close(t->db);
+  t->db = NULL;
+  return 1;
+}
+
+static void callback_may_close_the_handle(void **state)
+{
+  crm_test_db *t = *state;
+  int t1 = 0, t2 = 0;
+  recorder r;
+  recorder_init(&r);
+  assert_crm_ok(crm_subscribe(&t1, t->db, "", close_in_callback, t));
+  assert_crm_ok(crm_subscribe(&t2, t->db, "", record, &r));
+  crm_db *db = t->db;
+  assert_crm_ok(crm_begin(db));
+  crm_id id = 0;
+  assert_crm_ok(crm_customer_create(&id, db, "Ada"));
+  assert_crm_ok(crm_customer_create(&id, db, "Bob"));
+  assert_crm_ok(crm_commit(db));
+  assert_null(t->db);
+  /* the subscriptions went with the handle */
+  assert_int_equal(r.kinds->len, 0);
+  recorder_clear(&r);
+  /* the work was committed before the callbacks ran */
+  crm_test_db_reopen(t);
+  assert_int_equal(crm_test_count_events(t->db), 2);
+}
+
 static void no_callbacks_for_other_handles(void **state)
 {
   crm_test_db *t = *state;
@@ -936,6 +1003,8 @@ int main(void)
       T(callback_may_call_the_library),
       T(callback_may_unsubscribe_itself),
       T(callback_may_subscribe),
+      T(callback_transaction_waits_for_its_commit),
+      T(callback_may_close_the_handle),
       T(no_callbacks_for_other_handles),
       T(events_of_b_read_by_a),
   };

@@ -180,7 +180,9 @@ static crm_status sqlite_open(crm_backend **out, const crm_backend_open_params *
   crm_sqlite *s = g_new0(crm_sqlite, 1);
   s->base.ops = NULL; /* set by the ops table below */
   s->stmts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, stmt_finalize);
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  /* SQLITE_OPEN_URI: "sqlite:file:name?mode=memory&cache=shared" names a shared in-memory
+     database (the conformance tests use it); plain paths are unaffected. */
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
   int rc = sqlite3_open_v2(p->location, &s->db, flags, NULL);
   if (rc != SQLITE_OK) {
     crm_status st = crm_backend_error(CRM_ERROR, "cannot open SQLite database '%s': %s",

@@ -1,0 +1,180 @@
+/*
+ * The PostgreSQL backend's private parts: the backend object, the
+ * per-connection prepared-statement cache, parameters, and the helpers
+ * every slot uses.
+ *
+ * Statements are prepared once per connection (PQprepare, named "crm_N")
+ * and run with PQexecPrepared; parameters go as text, except bytea, which
+ * goes as binary. Results come as text, except where a slot asks for
+ * binary (attachment data); the column helpers read both.
+ *
+ * A statement that fails inside a transaction aborts the whole
+ * PostgreSQL transaction, so the slots that may hit a unique key use
+ * INSERT ... ON CONFLICT DO NOTHING and report CRM_EEXISTS themselves:
+ * the core may go on after a CRM_EEXISTS inside its transaction.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef CRM_PG_INTERNAL_H
+#define CRM_PG_INTERNAL_H
+
+#include <glib.h>
+#include <libpq-fe.h>
+
+#include "crm/sys/backend.h"
+
+typedef struct {
+  crm_backend base; /* must be first */
+  PGconn *conn;
+  GHashTable *stmts; /* SQL text -> statement name, prepared on this connection */
+  unsigned int next_stmt;
+  int in_txn;          /* between begin and commit/rollback */
+  int busy_timeout_ms; /* for the session set-up after a reconnect */
+  int durable;
+} crm_pg;
+
+#define CRM_PG(b) ((crm_pg *)(b))
+
+/* The schema version this library writes (pg_schema.c). */
+extern const int crm__pg_schema_version;
+/* Read the stored schema version (0: no libcrm schema yet). */
+crm_status crm__pg_read_version(crm_pg *s, int *out);
+/* Bring the schema up to crm__pg_schema_version, serialised across
+   processes; CRM_EVERSION (nothing changed) when it is newer. */
+crm_status crm__pg_migrate(crm_pg *s, const char *where);
+
+/* ------------------------------------------------------------------ */
+/* parameters                                                           */
+
+#define CRM_PG_MAX_PARAMS 20
+
+typedef struct {
+  int n;
+  const char *values[CRM_PG_MAX_PARAMS];
+  int lengths[CRM_PG_MAX_PARAMS];
+  int formats[CRM_PG_MAX_PARAMS];
+  char ints[CRM_PG_MAX_PARAMS][24]; /* integers as decimal text */
+} crm_pg_params;
+
+#define CRM_PG_PARAMS_INIT \
+  {                        \
+    0                      \
+  }
+
+/* Append $n+1. Strings are borrowed until the statement has run. */
+void crm__pg_int(crm_pg_params *p, int64_t v);
+/* An id (or time) where 0 means NULL. */
+void crm__pg_id(crm_pg_params *p, int64_t id);
+/* Text; NULL is SQL NULL. */
+void crm__pg_text(crm_pg_params *p, const char *text);
+/* Binary data (bytea). */
+void crm__pg_bytes(crm_pg_params *p, const void *data, size_t size);
+
+/* ------------------------------------------------------------------ */
+/* running statements                                                   */
+
+/* Map a failed result (or, with res NULL, the connection's error) to a
+   crm_status and record the server's message. */
+crm_status crm__pg_fail(crm_pg *s, const PGresult *res, const char *doing);
+/* Run plain SQL without parameters (simple protocol: may hold several
+   statements). */
+crm_status crm__pg_exec_simple(crm_pg *s, const char *sql, const char *doing);
+/* Run `sql` as a prepared statement of this connection. On CRM_OK *out
+   (PQclear it) holds the result; `binary` asks for binary columns. */
+crm_status crm__pg_run(crm_pg *s, const char *sql, const crm_pg_params *p, int binary,
+                       PGresult **out, const char *doing);
+/* Run a statement and drop its result; *changed (may be NULL) receives
+   the number of rows it touched or returned. */
+crm_status crm__pg_exec(crm_pg *s, const char *sql, const crm_pg_params *p, long *changed,
+                        const char *doing);
+/* A single-row query: CRM_OK with *out holding the row, CRM_ENOTFOUND
+   (not recorded: the caller words the message) without a row. */
+crm_status crm__pg_row(crm_pg *s, const char *sql, const crm_pg_params *p, PGresult **out,
+                       const char *doing);
+/* A single-row query returning one integer (an id): CRM_ENOTFOUND
+   without a row, as crm__pg_row. */
+crm_status crm__pg_row_int(crm_pg *s, const char *sql, const crm_pg_params *p, int64_t *out,
+                           const char *doing);
+
+/* Column readers: a malloc'd copy of a text column (NULL stays NULL), an
+   integer column (NULL as 0). Text and binary results alike. */
+char *crm__pg_col_text(const PGresult *res, int row, int col);
+int64_t crm__pg_col_int(const PGresult *res, int row, int col);
+
+/* Run `sql` and call cb for each row built by `read` into a stack row
+   cleared by `clear` (may be NULL): the shared loop of every list slot. */
+typedef void (*crm__pg_read_fn)(const PGresult *res, int row, void *out);
+typedef void (*crm__pg_clear_fn)(void *row);
+crm_status crm__pg_list(crm_pg *s, const char *sql, const crm_pg_params *p, crm__pg_read_fn read,
+                        crm__pg_clear_fn clear, size_t row_size, crm_row_fn cb, void *payload,
+                        const char *doing);
+
+/* ------------------------------------------------------------------ */
+/* slots, by file                                                       */
+
+/* pg_feed.c: settings, cursors, events */
+crm_status crm__pg_setting_get(crm_backend *b, const char *name, char **out);
+crm_status crm__pg_setting_set(crm_backend *b, const char *name, const char *value);
+crm_status crm__pg_cursor_get(crm_backend *b, const char *consumer, int64_t *out);
+crm_status crm__pg_cursor_set(crm_backend *b, const char *consumer, int64_t seq);
+crm_status crm__pg_event_append(crm_backend *b, crm_event_row *row);
+crm_status crm__pg_event_list(crm_backend *b, int64_t after_seq, unsigned int limit, crm_row_fn cb,
+                              void *payload);
+
+/* pg_customers.c: customers, identities, preferences, attributes, labels */
+crm_status crm__pg_customer_insert(crm_backend *b, crm_customer_row *row);
+crm_status crm__pg_customer_get(crm_backend *b, crm_id id, crm_customer_row *out);
+crm_status crm__pg_customer_update(crm_backend *b, const crm_customer_row *row,
+                                   int64_t old_version);
+crm_status crm__pg_identity_insert(crm_backend *b, const crm_identity_row *row, crm_id *owner);
+crm_status crm__pg_identity_find(crm_backend *b, int kind, const char *value, crm_id *customer);
+crm_status crm__pg_identity_delete(crm_backend *b, crm_id customer, int kind, const char *value);
+crm_status crm__pg_identity_list(crm_backend *b, crm_id customer, crm_row_fn cb, void *payload);
+crm_status crm__pg_preference_get(crm_backend *b, crm_id customer, int channel, const char *purpose,
+                                  int *allowed);
+crm_status crm__pg_preference_set(crm_backend *b, crm_id customer, int channel, const char *purpose,
+                                  int allowed, crm_time at);
+crm_status crm__pg_attribute_set(crm_backend *b, crm_entity_t entity, crm_id id, const char *key,
+                                 const char *value);
+crm_status crm__pg_attribute_list(crm_backend *b, crm_entity_t entity, crm_id id, crm_row_fn cb,
+                                  void *payload);
+crm_status crm__pg_label_add(crm_backend *b, crm_entity_t entity, crm_id id, const char *label);
+crm_status crm__pg_label_remove(crm_backend *b, crm_entity_t entity, crm_id id, const char *label);
+crm_status crm__pg_label_list(crm_backend *b, crm_entity_t entity, crm_id id, crm_row_fn cb,
+                              void *payload);
+
+/* pg_cases.c: queues, agents, memberships, cases, links */
+crm_status crm__pg_queue_insert(crm_backend *b, crm_party_row *row, crm_id *existing);
+crm_status crm__pg_queue_get(crm_backend *b, crm_id id, crm_party_row *out);
+crm_status crm__pg_agent_insert(crm_backend *b, crm_party_row *row, crm_id *existing);
+crm_status crm__pg_agent_get(crm_backend *b, crm_id id, crm_party_row *out);
+crm_status crm__pg_member_set(crm_backend *b, crm_id agent, crm_id queue, int role);
+crm_status crm__pg_member_get(crm_backend *b, crm_id agent, crm_id queue, int *role);
+crm_status crm__pg_member_delete(crm_backend *b, crm_id agent, crm_id queue);
+crm_status crm__pg_case_insert(crm_backend *b, crm_case_row *row);
+crm_status crm__pg_case_get(crm_backend *b, crm_id id, crm_case_row *out);
+crm_status crm__pg_case_update(crm_backend *b, const crm_case_row *row, int64_t old_version);
+crm_status crm__pg_case_query(crm_backend *b, const crm_case_query *q, crm_id after_id,
+                              unsigned int limit, crm_row_fn cb, void *payload);
+crm_status crm__pg_case_list_resolved_before(crm_backend *b, int status, crm_time before,
+                                             unsigned int limit, crm_row_fn cb, void *payload);
+crm_status crm__pg_link_insert(crm_backend *b, const crm_link_row *row);
+crm_status crm__pg_link_list(crm_backend *b, crm_id case_id, crm_row_fn cb, void *payload);
+
+/* pg_interactions.c: interactions, timeline, participants, attachments */
+crm_status crm__pg_interaction_insert(crm_backend *b, crm_interaction_row *row, crm_id *existing);
+crm_status crm__pg_interaction_get(crm_backend *b, crm_id id, crm_interaction_row *out);
+crm_status crm__pg_interaction_find_ref(crm_backend *b, int channel, const char *external_ref,
+                                        crm_id *out);
+crm_status crm__pg_interaction_set_case(crm_backend *b, crm_id id, crm_id case_id);
+crm_status crm__pg_timeline(crm_backend *b, crm_id customer, crm_id case_id, crm_time before,
+                            crm_id before_id, unsigned int limit, crm_row_fn cb, void *payload);
+crm_status crm__pg_participant_insert(crm_backend *b, const crm_participant_row *row);
+crm_status crm__pg_participant_list(crm_backend *b, crm_id interaction, crm_row_fn cb,
+                                    void *payload);
+crm_status crm__pg_attachment_insert(crm_backend *b, crm_attachment_row *row);
+crm_status crm__pg_attachment_get(crm_backend *b, crm_id id, crm_attachment_row *out);
+crm_status crm__pg_attachment_list(crm_backend *b, crm_id interaction, crm_row_fn cb,
+                                   void *payload);
+
+#endif
