@@ -19,5 +19,7 @@
 #include "crm/queue.h"
 #include "crm/timeline.h"
 #include "crm/event.h"
+#include "crm/calendar.h"
+#include "crm/mail.h"
 
 #endif

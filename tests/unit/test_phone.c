@@ -91,13 +91,14 @@ static const invalid_case invalid[] = {
 static void assert_e164(const char *number, const char *region, const char *want)
 {
   crm_buf out = CRM_BUF_INIT;
+  const char *where = region ? region : "(none)";
   crm_status st = crm_phone_normalize(&out, number, region);
   if (st != CRM_OK)
-    fail_msg("'%s' in %s was rejected: %s", number, region ? region : "(none)",
-             crm_error_last()->message);
-  const char *got = out.ptr ? out.ptr : "(null)";
-  if (strcmp(got, want) != 0)
-    fail_msg("'%s' in %s gave '%s', want '%s'", number, region ? region : "(none)", got, want);
+    fail_msg("'%s' in %s was rejected: %s", number, where, crm_error_last()->message);
+  if (strcmp(out.ptr, want) != 0) {
+    print_error("'%s' in %s:\n", number, where);
+    assert_string_equal(out.ptr, want);
+  }
   assert_int_equal(out.size, strlen(want));
   crm_buf_dispose(&out);
 }
