@@ -8,6 +8,9 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#ifdef CRM_TEST_HAVE_PG
+#include <libpq-fe.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,17 +32,75 @@ static void open_handle(crm_test_db *t, crm_db **out)
 }
 
 /* Which backend the suite runs on: env CRM_TEST_BACKEND = "sqlite" (a
-   file, the default) or "sqlite-memory" (a shared in-memory database). */
+   file, the default), "sqlite-memory" (a shared in-memory database) or
+   "postgres" (a schema of its own on the server named by CRM_TEST_PG). */
 static const char *test_backend(void)
 {
   const char *b = g_getenv("CRM_TEST_BACKEND");
   return (b && *b) ? b : "sqlite";
 }
 
+/*
+ * Without a server to test on, a PostgreSQL run is skipped as a whole
+ * (TAP "1..0 # SKIP"), before cmocka starts: scripts/test always starts
+ * one and sets CRM_TEST_PG, and fails when it cannot.
+ */
+__attribute__((constructor)) static void skip_postgres_without_server(void)
+{
+  const char *b = g_getenv("CRM_TEST_BACKEND");
+  const char *ci = g_getenv("CRM_TEST_PG");
+  if (b && strcmp(b, "postgres") == 0 && (ci == NULL || *ci == '\0')) {
+    printf("1..0 # SKIP CRM_TEST_PG is not set: no PostgreSQL server to test on\n");
+    exit(0);
+  }
+}
+
 int crm_test_persistent(void)
 {
   return strcmp(test_backend(), "sqlite-memory") != 0;
 }
+
+int crm_test_readers_see_snapshots(void)
+{
+  /* Connections sharing one SQLite cache have table locks, not snapshots:
+     a reader waits for a writer's transaction to end. */
+  return strcmp(test_backend(), "sqlite-memory") != 0;
+}
+
+static int is_postgres(void)
+{
+  return strcmp(test_backend(), "postgres") == 0;
+}
+
+#ifdef CRM_TEST_HAVE_PG
+/* CRM_TEST_PG without its "postgres:" prefix. */
+static const char *pg_conninfo(void)
+{
+  const char *ci = g_getenv("CRM_TEST_PG");
+  if (ci == NULL || *ci == '\0')
+    fail_msg("CRM_TEST_PG is not set");
+  return g_str_has_prefix(ci, "postgres:") ? ci + strlen("postgres:") : ci;
+}
+
+static PGconn *pg_raw(const crm_test_db *t)
+{
+  char *ci = t ? g_strdup_printf("%s options='-c search_path=%s'", pg_conninfo(), t->path)
+               : g_strdup(pg_conninfo());
+  PGconn *c = PQconnectdb(ci);
+  g_free(ci);
+  if (PQstatus(c) != CONNECTION_OK)
+    fail_msg("cannot connect to the test server: %s", PQerrorMessage(c));
+  return c;
+}
+
+static void pg_exec(PGconn *c, const char *sql)
+{
+  PGresult *r = PQexec(c, sql);
+  if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+    fail_msg("%s: %s", sql, PQerrorMessage(c));
+  PQclear(r);
+}
+#endif
 
 crm_test_db *crm_test_db_new(const crm_open_options *opts)
 {
@@ -52,15 +113,30 @@ crm_test_db *crm_test_db_new(const crm_open_options *opts)
   const char *backend = test_backend();
   if (strcmp(backend, "sqlite") == 0) {
     t->path = g_build_filename(t->dir, "crm.db", NULL);
+    t->uri = g_strconcat("sqlite:", t->path, NULL);
   } else if (strcmp(backend, "sqlite-memory") == 0) {
     /* A named shared-cache memory database: the raw counting connection
        can see it while the handle keeps it alive. */
     t->path =
         g_strdup_printf("file:crmtest-%d-%d?mode=memory&cache=shared", (int)getpid(), ++counter);
+    t->uri = g_strconcat("sqlite:", t->path, NULL);
+  } else if (is_postgres()) {
+#ifdef CRM_TEST_HAVE_PG
+    /* A fresh schema per test; `path` holds its name. */
+    t->path = g_strdup_printf("crm_t_%d_%d", (int)getpid(), ++counter);
+    PGconn *c = pg_raw(NULL);
+    char *sql =
+        g_strdup_printf("DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s", t->path, t->path);
+    pg_exec(c, sql);
+    g_free(sql);
+    PQfinish(c);
+    t->uri = g_strdup_printf("postgres:%s options='-c search_path=%s'", pg_conninfo(), t->path);
+#else
+    fail_msg("this test build has no PostgreSQL support");
+#endif
   } else {
-    fail_msg("unknown CRM_TEST_BACKEND '%s' (sqlite, sqlite-memory)", backend);
+    fail_msg("unknown CRM_TEST_BACKEND '%s' (sqlite, sqlite-memory, postgres)", backend);
   }
-  t->uri = g_strconcat("sqlite:", t->path, NULL);
   t->now = CRM_TEST_T0;
   crm_open_options defaults = CRM_OPEN_OPTIONS_INIT;
   t->opts = opts ? *opts : defaults;
@@ -70,8 +146,15 @@ crm_test_db *crm_test_db_new(const crm_open_options *opts)
 
 void crm_test_db_reopen(crm_test_db *t)
 {
-  if (!crm_test_persistent())
-    skip(); /* nothing survives crm_close on this backend */
+  if (!crm_test_persistent()) {
+    /* A memory database lives while one connection is open: open the new
+       handle before closing the old one. */
+    crm_db *fresh = NULL;
+    open_handle(t, &fresh);
+    crm_close(t->db);
+    t->db = fresh;
+    return;
+  }
   crm_close(t->db);
   t->db = NULL;
   open_handle(t, &t->db);
@@ -104,6 +187,15 @@ void crm_test_db_free(crm_test_db *t)
   if (t == NULL)
     return;
   crm_close(t->db);
+#ifdef CRM_TEST_HAVE_PG
+  if (is_postgres()) {
+    PGconn *c = pg_raw(NULL);
+    char *sql = g_strdup_printf("DROP SCHEMA IF EXISTS %s CASCADE", t->path);
+    pg_exec(c, sql);
+    g_free(sql);
+    PQfinish(c);
+  }
+#endif
   remove_tree(t->dir);
   g_free(t->dir);
   g_free(t->path);
@@ -147,8 +239,46 @@ static long count_table(sqlite3 *raw, const char *table)
   return n;
 }
 
+#ifdef CRM_TEST_HAVE_PG
+/* PostgreSQL tables are prefixed "crm_" in the test's schema. */
+static long pg_count(crm_test_db *t, const char *table)
+{
+  PGconn *c = pg_raw(t);
+  long total = 0;
+  PGresult *r = PQexec(c, "SELECT table_name FROM information_schema.tables WHERE "
+                          "table_schema = current_schema() AND table_type = 'BASE TABLE' "
+                          "ORDER BY 1");
+  if (PQresultStatus(r) != PGRES_TUPLES_OK)
+    fail_msg("cannot list tables: %s", PQerrorMessage(c));
+  int matched = 0;
+  for (int i = 0; i < PQntuples(r); i++) {
+    const char *name = PQgetvalue(r, i, 0);
+    if (table && strcmp(name, table) != 0 &&
+        !(g_str_has_prefix(name, "crm_") && strcmp(name + 4, table) == 0))
+      continue;
+    matched++;
+    char *sql = g_strdup_printf("SELECT count(*) FROM \"%s\"", name);
+    PGresult *n = PQexec(c, sql);
+    g_free(sql);
+    if (PQresultStatus(n) != PGRES_TUPLES_OK)
+      fail_msg("cannot count %s: %s", name, PQerrorMessage(c));
+    total += atol(PQgetvalue(n, 0, 0));
+    PQclear(n);
+  }
+  PQclear(r);
+  PQfinish(c);
+  if (table && matched == 0)
+    fail_msg("no table %s in the test schema", table);
+  return total;
+}
+#endif
+
 long crm_test_count_rows(crm_test_db *t, const char *table)
 {
+#ifdef CRM_TEST_HAVE_PG
+  if (is_postgres())
+    return pg_count(t, table);
+#endif
   sqlite3 *raw = raw_open(t);
   long n = count_table(raw, table);
   sqlite3_close(raw);
@@ -157,6 +287,10 @@ long crm_test_count_rows(crm_test_db *t, const char *table)
 
 long crm_test_count_all_rows(crm_test_db *t)
 {
+#ifdef CRM_TEST_HAVE_PG
+  if (is_postgres())
+    return pg_count(t, NULL);
+#endif
   sqlite3 *raw = raw_open(t);
   sqlite3_stmt *stmt = NULL;
   const char *sql = "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE "
@@ -236,4 +370,32 @@ crm_id crm_test_customer(crm_db *db, const char *email)
   crm_test_assert_ok(crm_customer_ensure(&id, &created, db, CRM_IDENTITY_EMAIL, email, NULL),
                      "crm_customer_ensure", __FILE__, __LINE__);
   return id;
+}
+
+void crm_test_exec(crm_test_db *t, const char *sql)
+{
+#ifdef CRM_TEST_HAVE_PG
+  if (is_postgres()) {
+    /* The PostgreSQL tables carry a "crm_" prefix: the SQL names them
+       without it and this adds it to the first table name after the verb. */
+    PGconn *c = pg_raw(t);
+    char *pg_sql = NULL;
+    const char *verbs[] = {"UPDATE ", "INSERT INTO ", "DELETE FROM ", NULL};
+    for (int i = 0; verbs[i] && pg_sql == NULL; i++)
+      if (g_str_has_prefix(sql, verbs[i]))
+        pg_sql = g_strconcat(verbs[i], "crm_", sql + strlen(verbs[i]), NULL);
+    pg_exec(c, pg_sql ? pg_sql : sql);
+    g_free(pg_sql);
+    PQfinish(c);
+    return;
+  }
+#endif
+  sqlite3 *raw = NULL;
+  if (sqlite3_open_v2(t->path, &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI, NULL) != SQLITE_OK)
+    fail_msg("cannot open %s: %s", t->path, sqlite3_errmsg(raw));
+  sqlite3_busy_timeout(raw, 5000);
+  char *err = NULL;
+  if (sqlite3_exec(raw, sql, NULL, NULL, &err) != SQLITE_OK)
+    fail_msg("%s: %s", sql, err);
+  sqlite3_close(raw);
 }

@@ -36,8 +36,13 @@ crm_test_db *crm_test_db_new(const crm_open_options *opts);
 /* 0 when the suite runs on a backend whose data does not survive
    crm_close (SQLite in memory): persistence tests skip() then. */
 int crm_test_persistent(void);
-/* Close and reopen the same database (persistence tests); skips the
-   test on a backend that does not persist. */
+/* 0 when a reader on one handle waits for another handle's open write
+   transaction instead of reading the last committed state (SQLite in
+   memory shares one cache between connections). */
+int crm_test_readers_see_snapshots(void);
+/* Close and reopen the same database (persistence tests). On a backend
+   that does not persist, the new handle is opened before the old one is
+   closed, so the data lives on. */
 void crm_test_db_reopen(crm_test_db *t);
 /* Open a second handle on the same file, with the same clock. */
 crm_db *crm_test_db_open_another(crm_test_db *t);
@@ -52,6 +57,10 @@ long crm_test_count_rows(crm_test_db *t, const char *table);
 /* Sum of row counts over every table of the schema: changes if anything
    at all was written. */
 long crm_test_count_all_rows(crm_test_db *t);
+/* Run raw SQL on the test database behind the library's back (to set up
+   states no public call can reach yet). Table names without the
+   PostgreSQL "crm_" prefix: "UPDATE customers SET ...". */
+void crm_test_exec(crm_test_db *t, const char *sql);
 /* Number of events in the feed, read through the public API. */
 long crm_test_count_events(crm_db *db);
 /* The newest event's kind (static buffer), or "" when there is none. */

@@ -31,6 +31,24 @@ crm_status crm__sqlite_fail(crm_sqlite *s, int rc, const char *doing)
   }
 }
 
+/*
+ * The first step of a statement, waiting out SQLITE_LOCKED: connections
+ * sharing one cache (a shared in-memory database) get table locks that
+ * the busy handler does not wait for. Retried up to the busy timeout.
+ */
+static int first_step(crm_sqlite *s, sqlite3_stmt *st)
+{
+  gint64 deadline = g_get_monotonic_time() + (gint64)s->busy_timeout_ms * 1000;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_LOCKED || (rc & 0xff) == SQLITE_LOCKED) {
+    if (g_get_monotonic_time() >= deadline)
+      break;
+    sqlite3_reset(st);
+    g_usleep(1000);
+  }
+  return rc;
+}
+
 sqlite3_stmt *crm__sqlite_stmt(crm_sqlite *s, const char *sql)
 {
   sqlite3_stmt *st = g_hash_table_lookup(s->stmts, sql);
@@ -50,7 +68,7 @@ sqlite3_stmt *crm__sqlite_stmt(crm_sqlite *s, const char *sql)
 
 crm_status crm__sqlite_exec_stmt(crm_sqlite *s, sqlite3_stmt *st, const char *doing)
 {
-  int rc = sqlite3_step(st);
+  int rc = first_step(s, st);
   crm_status result = CRM_OK;
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     result = crm__sqlite_fail(s, sqlite3_extended_errcode(s->db), doing);
@@ -60,7 +78,7 @@ crm_status crm__sqlite_exec_stmt(crm_sqlite *s, sqlite3_stmt *st, const char *do
 
 crm_status crm__sqlite_step_row(crm_sqlite *s, sqlite3_stmt *st, const char *doing)
 {
-  int rc = sqlite3_step(st);
+  int rc = first_step(s, st);
   if (rc == SQLITE_ROW)
     return CRM_OK;
   crm_status result;
@@ -74,11 +92,22 @@ crm_status crm__sqlite_step_row(crm_sqlite *s, sqlite3_stmt *st, const char *doi
 
 crm_status crm__sqlite_exec(crm_sqlite *s, const char *sql, const char *doing)
 {
-  char *err = NULL;
-  int rc = sqlite3_exec(s->db, sql, NULL, NULL, &err);
-  sqlite3_free(err);
-  if (rc != SQLITE_OK)
-    return crm__sqlite_fail(s, sqlite3_extended_errcode(s->db), doing);
+  /* Run each statement of `sql` in turn, through first_step. */
+  const char *tail = sql;
+  while (tail && *tail) {
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, tail, -1, &st, &tail);
+    if (rc != SQLITE_OK)
+      return crm__sqlite_fail(s, sqlite3_extended_errcode(s->db), doing);
+    if (st == NULL)
+      break; /* trailing white space or comment */
+    rc = first_step(s, st);
+    while (rc == SQLITE_ROW)
+      rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+      return crm__sqlite_fail(s, rc, doing);
+  }
   return CRM_OK;
 }
 
@@ -121,9 +150,9 @@ crm_status crm__sqlite_list(crm_sqlite *s, sqlite3_stmt *st, crm__sqlite_read_fn
     char raw[512];
   } row;
   g_assert(row_size <= sizeof row);
-  int rc;
+  int rc = first_step(s, st);
   crm_status result = CRM_OK;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
     memset(&row, 0, row_size);
     read(st, &row);
     int stop = cb(&row, payload);
@@ -192,6 +221,7 @@ static crm_status sqlite_open(crm_backend **out, const crm_backend_open_params *
   }
   sqlite3_extended_result_codes(s->db, 1);
   sqlite3_busy_timeout(s->db, p->busy_timeout_ms);
+  s->busy_timeout_ms = p->busy_timeout_ms;
 
   /* Read the schema version before writing anything: a newer file stays untouched. */
   int version = 0;
@@ -212,10 +242,12 @@ static crm_status sqlite_open(crm_backend **out, const crm_backend_open_params *
                              p->location, version, crm__sqlite_schema_version);
   }
 
+  /* secure_delete: deleted and overwritten content is zeroed, so an erased
+     customer leaves no bytes behind once the WAL is checkpointed. */
   const char *pragmas = p->durable ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                                     "PRAGMA foreign_keys=ON;"
+                                     "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
                                    : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                                     "PRAGMA foreign_keys=ON;";
+                                     "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;";
   crm_status st = crm__sqlite_exec(s, pragmas, "setting up the connection");
   if (st == CRM_OK && version < crm__sqlite_schema_version)
     st = crm__sqlite_migrate(s, version);

@@ -16,6 +16,7 @@ typedef struct {
   crm_backend base; /* must be first */
   sqlite3 *db;
   GHashTable *stmts; /* SQL text -> sqlite3_stmt*, prepared once per handle */
+  int busy_timeout_ms;
 } crm_sqlite;
 
 #define CRM_SQLITE(b) ((crm_sqlite *)(b))

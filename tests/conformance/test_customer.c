@@ -506,15 +506,10 @@ static void test_update_errors(void **state)
 /* crm_customer_erase does not exist yet: mark the row erased directly. */
 static void mark_erased(crm_test_db *t, crm_id id)
 {
-  sqlite3 *raw = NULL;
-  assert_int_equal(sqlite3_open(t->path, &raw), SQLITE_OK);
-  sqlite3_busy_timeout(raw, 5000);
-  char *sql = sqlite3_mprintf("UPDATE customers SET status = %d WHERE id = %lld",
+  char *sql = g_strdup_printf("UPDATE customers SET status = %d WHERE id = %lld",
                               (int)CRM_CUSTOMER_ERASED, (long long)id);
-  assert_int_equal(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
-  sqlite3_free(sql);
-  assert_int_equal(sqlite3_changes(raw), 1);
-  sqlite3_close(raw);
+  crm_test_exec(t, sql);
+  g_free(sql);
 }
 
 static void test_update_erased_customer(void **state)

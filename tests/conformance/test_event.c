@@ -914,8 +914,10 @@ static void callback_may_close_the_handle(void **state)
   assert_int_equal(r.kinds->len, 0);
   recorder_clear(&r);
   /* the work was committed before the callbacks ran */
-  crm_test_db_reopen(t);
-  assert_int_equal(crm_test_count_events(t->db), 2);
+  if (crm_test_persistent()) {
+    crm_test_db_reopen(t);
+    assert_int_equal(crm_test_count_events(t->db), 2);
+  }
 }
 
 static void no_callbacks_for_other_handles(void **state)
@@ -963,6 +965,10 @@ static void events_of_b_read_by_a(void **state)
   crm_event_iterator_free(it);
 
   /* B's open transaction is invisible to A until committed */
+  if (!crm_test_readers_see_snapshots()) {
+    crm_close(b);
+    return;
+  }
   assert_crm_ok(crm_event_iterator_new(&it, t->db, last_seq(t->db)));
   assert_crm_ok(crm_begin(b));
   make_customer(b, "pending");

@@ -113,14 +113,10 @@ static void test_erased_customer_is_never_contacted(void **state)
   crm_id id = crm_test_customer(t->db, "gone@x.it");
   assert_crm_ok(crm_customer_set_preference(t->db, id, CRM_CHANNEL_EMAIL, "service", 1));
   /* crm_customer_erase does not exist yet: mark the row erased directly */
-  sqlite3 *raw = NULL;
-  assert_int_equal(sqlite3_open(t->path, &raw), SQLITE_OK);
-  sqlite3_busy_timeout(raw, 5000);
-  char *sql = sqlite3_mprintf("UPDATE customers SET status = %d WHERE id = %lld",
+  char *sql = g_strdup_printf("UPDATE customers SET status = %d WHERE id = %lld",
                               (int)CRM_CUSTOMER_ERASED, (long long)id);
-  assert_int_equal(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
-  sqlite3_free(sql);
-  sqlite3_close(raw);
+  crm_test_exec(t, sql);
+  g_free(sql);
   assert_int_equal(may(t->db, id, CRM_CHANNEL_EMAIL, "service"), 0);
   assert_int_equal(may(t->db, id, CRM_CHANNEL_PHONE, "anything"), 0);
 }
