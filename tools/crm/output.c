@@ -170,8 +170,9 @@ void cli_obj_strv(cli_obj *o, const char *key, const char *label, GPtrArray *str
   }
   f->json = json_node_init_array(json_node_alloc(), array);
   json_array_unref(array);
-  f->text =
-      joined->len > 0 ? g_string_free(joined, FALSE) : (g_string_free(joined, TRUE), g_strdup("-"));
+  if (joined->len == 0)
+    g_string_append(joined, "-");
+  f->text = g_string_free(joined, FALSE);
 }
 
 void cli_obj_json(cli_obj *o, const char *key, const char *label, const char *json_text)
