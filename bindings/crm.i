@@ -252,6 +252,37 @@ static const crm_swig_struct crm_swig_mail_result_s =
 static const crm_swig_struct crm_swig_mail_import_stats_s =
     CRM_SWIG_STRUCT(crm_mail_import_stats, CRM_MAIL_IMPORT_STATS);
 
+/* SLA policies: targets[] as one field per metric */
+#define CRM_SWIG_SLA_TARGET(metric, name) \
+  {name, CRM_SWIG_F_ID, offsetof(crm_sla_policy_spec, targets) + (metric) * sizeof(int64_t)}
+static const crm_swig_field crm_swig_crm_sla_policy_spec_fields[] = {
+    CRM_SWIG_FIELD(crm_sla_policy_spec, version, CRM_SWIG_F_UINT),
+    CRM_SWIG_FIELD(crm_sla_policy_spec, name, CRM_SWIG_F_STR),
+    CRM_SWIG_FIELD(crm_sla_policy_spec, order, CRM_SWIG_F_INT),
+    CRM_SWIG_FIELD(crm_sla_policy_spec, calendar, CRM_SWIG_F_ID),
+    CRM_SWIG_FIELD(crm_sla_policy_spec, priorities, CRM_SWIG_F_U32),
+    CRM_SWIG_FIELD(crm_sla_policy_spec, kinds, CRM_SWIG_F_U32),
+    CRM_SWIG_FIELD(crm_sla_policy_spec, channels, CRM_SWIG_F_U32),
+    CRM_SWIG_FIELD(crm_sla_policy_spec, queue, CRM_SWIG_F_ID),
+    CRM_SWIG_FIELD(crm_sla_policy_spec, segment, CRM_SWIG_F_STR),
+    CRM_SWIG_SLA_TARGET(CRM_SLA_FIRST_RESPONSE, "first_response"),
+    CRM_SWIG_SLA_TARGET(CRM_SLA_NEXT_RESPONSE, "next_response"),
+    CRM_SWIG_SLA_TARGET(CRM_SLA_RESOLUTION, "resolution"),
+    CRM_SWIG_SLA_TARGET(CRM_SLA_PERIODIC_UPDATE, "periodic_update"),
+    CRM_SWIG_FIELD(crm_sla_policy_spec, warn_percent, CRM_SWIG_F_INT),
+    CRM_SWIG_FIELD(crm_sla_policy_spec, pause_statuses, CRM_SWIG_F_U32),
+    CRM_SWIG_END};
+static const crm_swig_struct crm_swig_sla_policy_spec_s =
+    CRM_SWIG_STRUCT(crm_sla_policy_spec, CRM_SLA_POLICY_SPEC);
+
+/* customer lifecycle: export options */
+static const crm_swig_field crm_swig_crm_customer_export_options_fields[] = {
+    CRM_SWIG_FIELD(crm_customer_export_options, version, CRM_SWIG_F_UINT),
+    CRM_SWIG_FIELD(crm_customer_export_options, attachment_content, CRM_SWIG_F_INT),
+    CRM_SWIG_END};
+static const crm_swig_struct crm_swig_customer_export_options_s =
+    CRM_SWIG_STRUCT(crm_customer_export_options, CRM_CUSTOMER_EXPORT_OPTIONS);
+
 static const crm_swig_field *crm_swig_find_field(const crm_swig_struct *s, const char *name)
 {
   for (const crm_swig_field *f = s->fields; f->name; f++)
@@ -336,7 +367,18 @@ static const char *const crm_swig_db_function_names[] = {
     "queue_add_skill", "agent_add_skill", "queue_lookup", "agent_lookup",
     "timeline_iterator_new", "event_iterator_new", "subscribe", "unsubscribe",
     "event_cursor_get", "event_cursor_set", "mail_ingest", "mail_reply", "mail_import_mbox",
-    "mail_import_maildir"};
+    "mail_import_maildir",
+    /* customer lifecycle */
+    "customer_set_preference_ext", "preference_iterator_new", "customer_duplicates",
+    "customer_merge", "customer_unmerge", "customer_export", "customer_export_ext",
+    "customer_erase", "db_compact",
+    /* incidents */
+    "incident_attach", "incident_set_scope", "incident_scope_get", "incident_match",
+    "incident_update", "incident_resolve",
+    /* SLA */
+    "calendar_save", "calendar_update", "calendar_load", "calendar_load_version",
+    "calendar_version", "sla_policy_create", "sla_policy_update", "sla_policy_version",
+    "sla_timer_iterator_new", "sla_cycle_iterator_new", "sla_due_iterator_new"};
 
 /* The enums, for crm.<Enum> (Python IntEnum, Lua constant table):
    "ClassName c_type PREFIX_ MEMBER MEMBER ..."; the members' values are the
@@ -344,7 +386,8 @@ static const char *const crm_swig_db_function_names[] = {
 static const char *const crm_swig_enum_specs[] = {
     "Channel crm_channel_t CHANNEL_ EMAIL PHONE IVR CHAT SMS FAX LETTER WEB SOCIAL IN_PERSON NOTE",
     "IdentityKind crm_identity_kind_t IDENTITY_ EMAIL PHONE EXTERNAL SOCIAL POSTAL",
-    "CustomerStatus crm_customer_status_t CUSTOMER_ ACTIVE INACTIVE ERASED",
+    "CustomerStatus crm_customer_status_t CUSTOMER_ ACTIVE INACTIVE ERASED MERGED",
+    "DuplicateReason crm_duplicate_reason_t DUPLICATE_ PHONE EMAIL_ALIAS NAME_ORGANIZATION POSTAL",
     "Direction crm_direction_t DIRECTION_ INBOUND OUTBOUND INTERNAL",
     "Outcome crm_outcome_t OUTCOME_ NONE ANSWERED BUSY ABANDONED VOICEMAIL MISSED",
     "CaseStatus crm_case_status_t CASE_ NEW OPEN PENDING_CUSTOMER PENDING_THIRD_PARTY RESOLVED "
@@ -354,7 +397,11 @@ static const char *const crm_swig_enum_specs[] = {
     "LinkKind crm_link_t LINK_ CAUSED_BY DUPLICATE_OF FOLLOW_UP_OF RELATED",
     "Role crm_role_t ROLE_ AGENT SUPERVISOR ADMIN",
     "MailRule crm_mail_rule_t MAIL_ DUPLICATE IN_REPLY_TO REFERENCES SUBJECT_TAG NEW_CASE",
-    "LogLevel int LOG_ ERROR WARNING INFO DEBUG"};
+    "LogLevel int LOG_ ERROR WARNING INFO DEBUG",
+    "SlaMetric crm_sla_metric_t SLA_ FIRST_RESPONSE NEXT_RESPONSE RESOLUTION PERIODIC_UPDATE",
+    "SlaSegment crm_sla_segment_t SLA_SEGMENT_ ACTIVATE PAUSE RESUME FULFIL BREACH WARNING "
+    "RECOMPUTE STOP",
+    "SlaView crm_sla_view_t SLA_ AS_REPORTED RECOMPUTED"};
 
 /* A read-only list of strings handed to the language (tags, skills, ...). */
 typedef struct {
@@ -1353,6 +1400,7 @@ CRM_ENUM_OUT(crm_priority_t)
 CRM_ENUM_OUT(crm_case_kind_t)
 CRM_ENUM_OUT(crm_link_t)
 CRM_ENUM_OUT(crm_role_t)
+CRM_ENUM_OUT(crm_duplicate_reason_t)
 
 /* ---- out-parameters ---- */
 
@@ -1479,6 +1527,18 @@ CRM_STRUCT_IN(crm_interaction_spec, crm_swig_interaction_spec_s)
 CRM_STRUCT_IN(crm_case_spec, crm_swig_case_spec_s)
 CRM_STRUCT_IN(crm_case_query, crm_swig_case_query_s)
 CRM_STRUCT_IN(crm_timeline_query, crm_swig_timeline_query_s)
+CRM_STRUCT_IN(crm_customer_export_options, crm_swig_customer_export_options_s)
+CRM_STRUCT_IN(crm_sla_policy_spec, crm_swig_sla_policy_spec_s)
+
+/* customer lifecycle: a reasons mask, a flag, an optional source */
+#ifdef SWIGPYTHON
+%typemap(out) uint32_t "$result = PyLong_FromUnsignedLong((unsigned long)$1);"
+%typemap(out) int crm_preference_allowed "$result = PyBool_FromLong($1);"
+#else
+%typemap(out) uint32_t "lua_pushinteger(L, (lua_Integer)$1); SWIG_arg++;"
+%typemap(out) int crm_preference_allowed "lua_pushboolean(L, $1); SWIG_arg++;"
+#endif
+%typemap(default) const char *source "$1 = NULL;"
 
 /* ---- the handle ---- */
 
@@ -1649,6 +1709,10 @@ CRM_STRUCT_IN(crm_mail_options, crm_swig_mail_options_s)
 %ignore crm_link_iterator_free;
 %ignore crm_event_iterator_free;
 %ignore crm_timeline_iterator_free;
+%ignore crm_preference_iterator_free;
+%ignore crm_duplicate_iterator_free;
+%ignore crm_incident_iterator_free;
+%ignore crm_sla_timer_iterator_free;
 %newobject crm_event_dup;
 
 #define CRM_EXTERN(type) extern type
@@ -1666,6 +1730,8 @@ CRM_OWNED(crm_event)
 CRM_OWNED(crm_queue)
 CRM_OWNED(crm_agent)
 CRM_OWNED(crm_calendar)
+CRM_OWNED(crm_preference)
+CRM_OWNED(crm_duplicate)
 %define CRM_ITERATOR(type)
 CRM_OWNED(type)
 %enddef
@@ -1676,6 +1742,11 @@ CRM_ITERATOR(crm_case_iterator)
 CRM_ITERATOR(crm_link_iterator)
 CRM_ITERATOR(crm_event_iterator)
 CRM_ITERATOR(crm_timeline_iterator)
+CRM_ITERATOR(crm_preference_iterator)
+CRM_ITERATOR(crm_duplicate_iterator)
+CRM_ITERATOR(crm_incident_iterator)
+CRM_OWNED(crm_sla_timer)
+CRM_ITERATOR(crm_sla_timer_iterator)
 
 
 %include "crm/common.h"
@@ -1694,9 +1765,11 @@ CRM_ITERATOR(crm_timeline_iterator)
 %include "crm/timeline.h"
 %include "crm/event.h"
 %include "crm/calendar.h"
+%include "crm/sla.h"
 %ignore crm_mail_result;
 %ignore crm_mail_import_stats;
 %include "crm/mail.h"
+%include "crm/incident.h"
 
 /* ---- read-only fields: the getters without the type prefix ---- */
 
@@ -1718,6 +1791,18 @@ CRM_FIELD(crm_customer, status, crm_customer_status_t)
 CRM_FIELD(crm_customer, created_at, crm_time)
 CRM_FIELD(crm_customer, updated_at, crm_time)
 CRM_FIELD(crm_customer, version, int64_t)
+CRM_FIELD(crm_customer, resolved_from, crm_id)
+
+CRM_FIELD(crm_preference, channel, crm_channel_t)
+CRM_FIELD(crm_preference, purpose, char *)
+CRM_FIELD(crm_preference, allowed, int)
+CRM_FIELD(crm_preference, source, char *)
+CRM_FIELD(crm_preference, updated_at, crm_time)
+
+CRM_FIELD(crm_duplicate, customer, crm_id)
+CRM_FIELD(crm_duplicate, reason, crm_duplicate_reason_t)
+CRM_FIELD(crm_duplicate, reasons, uint32_t)
+CRM_FIELD(crm_duplicate, score, int)
 
 CRM_FIELD(crm_identity, kind, crm_identity_kind_t)
 CRM_FIELD(crm_identity, value, char *)
@@ -1797,6 +1882,33 @@ CRM_FIELD(crm_agent, email, char *)
 CRM_FIELD(crm_agent, skill_count, size_t)
 
 CRM_FIELD(crm_calendar, timezone, char *)
+
+CRM_FIELD(crm_sla_timer, id, crm_id)
+CRM_FIELD(crm_sla_timer, metric, crm_sla_metric_t)
+CRM_FIELD(crm_sla_timer, cycle, int)
+CRM_FIELD(crm_sla_timer, view, crm_sla_view_t)
+CRM_FIELD(crm_sla_timer, policy, crm_id)
+CRM_FIELD(crm_sla_timer, policy_version, int64_t)
+CRM_FIELD(crm_sla_timer, calendar, crm_id)
+CRM_FIELD(crm_sla_timer, calendar_version, int64_t)
+CRM_FIELD(crm_sla_timer, target, int64_t)
+CRM_FIELD(crm_sla_timer, started_at, crm_time)
+CRM_FIELD(crm_sla_timer, due_at, crm_time)
+CRM_FIELD(crm_sla_timer, warned_at, crm_time)
+CRM_FIELD(crm_sla_timer, breached_at, crm_time)
+CRM_FIELD(crm_sla_timer, met_at, crm_time)
+CRM_FIELD(crm_sla_timer, stopped_at, crm_time)
+CRM_FIELD(crm_sla_timer, business_elapsed, int64_t)
+CRM_FIELD(crm_sla_timer, calendar_elapsed, int64_t)
+CRM_FIELD(crm_sla_timer, as_of, crm_time)
+CRM_FIELD(crm_sla_timer, paused, int)
+CRM_FIELD(crm_sla_timer, open, int)
+CRM_FIELD(crm_sla_timer, segment_count, size_t)
+%rename(case) crm_sla_timer::case_;
+%extend crm_sla_timer { const crm_id case_; }
+%{
+#define crm_sla_timer_case__get(self_) crm_sla_timer_case(self_)
+%}
 
 /* Lists of strings: k.tags, q.skills, a.skills. */
 %define CRM_STRINGS_FIELD(type, name, count_fn, at_fn)
@@ -2089,7 +2201,9 @@ del _i, _code, _cls
   local iterators = { identity_iterator = "identity_next", participant_iterator =
     "participant_next", attachment_iterator = "attachment_next", case_iterator = "case_next",
     link_iterator = "link_next", event_iterator = "event_next", timeline_iterator =
-    "timeline_next" }
+    "timeline_next", preference_iterator = "preference_next",
+    duplicate_iterator = "duplicate_next", incident_iterator = "incident_next",
+    sla_timer_iterator = "sla_timer_next" }
   local registry = debug.getregistry()["SW" .. "IG"]
   for class, next_name in pairs(iterators) do
     local mt = registry and registry[class]

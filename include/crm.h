@@ -20,6 +20,8 @@
 #include "crm/timeline.h"
 #include "crm/event.h"
 #include "crm/calendar.h"
+#include "crm/sla.h"
 #include "crm/mail.h"
+#include "crm/incident.h"
 
 #endif

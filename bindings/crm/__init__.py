@@ -138,6 +138,20 @@ def timeline_iterator_new(db, query=None, /, **fields):
     return _crm.timeline_iterator_new(db, _fields(query, fields))
 
 
+def sla_policy_create(db, spec=None, /, **fields):
+    """Create an SLA policy (crm_sla_policy_spec: name, order, calendar,
+    priorities, kinds, channels (ints or lists of enum values), queue,
+    segment, first_response, next_response, resolution, periodic_update
+    (target seconds), warn_percent, pause_statuses); returns its id."""
+    return _crm.sla_policy_create(db, _fields(spec, fields))
+
+
+def sla_policy_update(db, id, spec=None, /, **fields):
+    """Replace an SLA policy's definition (a new version); fields as
+    sla_policy_create."""
+    return _crm.sla_policy_update(db, id, _fields(spec, fields))
+
+
 def mail_ingest(db, raw, options=None, /, **fields):
     """File one raw RFC 5322 message (bytes); returns the crm_mail_result
     fields as attributes (interaction, case_id, customer, created_case,
@@ -201,7 +215,11 @@ for _cls, _next in ((identity_iterator, identity_next),  # noqa: F405
                     (case_iterator, case_next),  # noqa: F405
                     (link_iterator, link_next),  # noqa: F405
                     (event_iterator, event_next),  # noqa: F405
-                    (timeline_iterator, timeline_next)):  # noqa: F405
+                    (timeline_iterator, timeline_next),  # noqa: F405
+                    (preference_iterator, preference_next),  # noqa: F405
+                    (duplicate_iterator, duplicate_next),  # noqa: F405
+                    (incident_iterator, incident_next),  # noqa: F405
+                    (sla_timer_iterator, sla_timer_next)):  # noqa: F405
     _make_iterator(_cls, _next)
 
 

@@ -212,7 +212,8 @@ typedef struct {
   crm_id queue, assignee;
   crm_case_kind_t kind;
   const char *tag;
-  crm_time due_before; /**< cases with an open SLA timer due before this */
+  crm_time due_before; /**< cases with a running SLA timer due before this (crm/sla.h);
+                            0: any; negative: CRM_EINVALID */
   crm_id after_id;
   unsigned int limit;
 } crm_case_query;
@@ -225,9 +226,10 @@ CRM_EXTERN(crm_status) crm_case_query_init(crm_case_query *query, unsigned int v
 
 /**
  * Iterate the cases matching `query` (NULL: every case). Each page is one
- * indexed query.
- * @return CRM_OK; CRM_EINVALID (bad version, status mask bits, kind, UTF-8);
- *         CRM_ENOTSUPPORTED (due_before without the SLA engine)
+ * indexed query (with due_before: one indexed query over the SLA timers
+ * due, then each such case is read and filtered).
+ * @return CRM_OK; CRM_EINVALID (bad version, status mask bits, kind, UTF-8,
+ *         negative due_before)
  * @since 0.1
  */
 CRM_EXTERN(crm_status)

@@ -41,6 +41,11 @@
  *    agent, skill; "agent.joined" (agent): agent, queue, role;
  *    "agent.left" (agent): agent, queue
  *  - "setting.changed" (setting, id 0): name, value
+ *  - "sla.warning", "sla.breached" (case): case, metric (crm_sla_metric_name),
+ *    cycle, policy, at (the warning / due instant, not when crm_tick saw
+ *    it), due_at, target (business seconds); each once per cycle
+ *  - "sla.policy" (sla_policy): policy, name, version, order
+ *  - "calendar.saved" (calendar): calendar, name, version
  *
  * SPDX-License-Identifier: MIT
  */

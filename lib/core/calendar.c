@@ -10,7 +10,8 @@
  * owns none. Wall-clock times convert to UTC by the rules of calendar.h.
  *
  * Speed. Most days are "regular": not a holiday, opening or break date (nor
- * the day after one) and not within two days of a time-zone transition. A
+ * the day after one, when something runs past midnight) and not next to a
+ * time-zone transition. A
  * run of regular days has one UTC offset and follows the weekly template, so
  * business time over it is a closed formula (whole weeks times the weekly
  * total plus a prefix sum inside the week) and its inverse is a binary search
@@ -18,8 +19,9 @@
  *
  * Time zones. GLib's interval lookup is a linear scan, so each zone's offset
  * changes between 1900 and 2200 are extracted once per process into a sorted
- * table (binary search). Outside that window every lookup asks GLib directly
- * and every day counts as irregular: slower, same answers.
+ * table (binary search). Outside that window lookups ask GLib directly (and
+ * find the regular run around an instant by searching GLib's intervals):
+ * slower, same answers.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -112,27 +114,29 @@ static gint64 zone_next_odd(const zone *z, guint k)
   return k < z->n ? MIN(edge, z->odd_lo[k]) : edge;
 }
 
-/* The first instant in (lo, hi] whose GLib interval differs from lo's;
-   hi + 1 when there is none. Exponential, then binary search. */
-static gint64 next_interval_start(GTimeZone *tz, gint64 lo, gint64 hi)
+/* Walking from `from` towards `limit` (either direction), the first
+   instant whose GLib interval differs from from's; limit + dir when none.
+   Exponential, then binary search (GLib's lookup is a linear scan). */
+static gint64 interval_edge(GTimeZone *tz, gint64 from, gint64 limit, int dir)
 {
-  int idx = g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL, lo);
-  if (g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL, hi) == idx)
-    return hi + 1;
-  gint64 step = DAY;
-  while (lo + step < hi && g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL, lo + step) == idx) {
-    lo += step;
+  int idx = g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL, from);
+  if (g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL, limit) == idx)
+    return limit + dir;
+  gint64 in = from, step = DAY;
+  while ((limit - in) * dir > step &&
+         g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL, in + dir * step) == idx) {
+    in += dir * step;
     step *= 2;
   }
-  gint64 top = lo + step < hi ? lo + step : hi; /* differs at top */
-  while (top - lo > 1) {
-    gint64 mid = lo + (top - lo) / 2;
+  gint64 out = (limit - in) * dir > step ? in + dir * step : limit; /* differs at out */
+  while ((out - in) * dir > 1) {
+    gint64 mid = in + (out - in) / 2;
     if (g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL, mid) == idx)
-      lo = mid;
+      in = mid;
     else
-      top = mid;
+      out = mid;
   }
-  return top;
+  return out;
 }
 
 /* Days near a change are "odd": walked one by one with the full rules. A
@@ -160,7 +164,7 @@ static zone *zone_build(GTimeZone *tz)
   gint32 current = z->first;
   gint64 t = TABLE_LO;
   for (;;) {
-    t = next_interval_start(tz, t, TABLE_HI - 1);
+    t = interval_edge(tz, t, TABLE_HI - 1, 1);
     if (t >= TABLE_HI)
       break;
     gint32 off = glib_offset(tz, t);
@@ -544,11 +548,22 @@ static where locate(const crm_calendar *cal, gint64 utc)
 {
   const zone *z = cal->zone;
   where w = {0, 0, 0, 0, 0};
-  guint k = in_table(utc) ? zone_index(z, utc) : 0;
-  gint32 off = in_table(utc) ? regime_offset(z, k) : glib_offset(z->tz, utc);
+  gint32 off;
+  gint64 prev_odd, next_odd;
+  if (in_table(utc)) {
+    guint k = zone_index(z, utc);
+    off = regime_offset(z, k);
+    prev_odd = zone_prev_odd(z, k);
+    next_odd = zone_next_odd(z, k);
+  } else { /* ask GLib for the interval around utc (offsets differ by <= a day) */
+    off = glib_offset(z->tz, utc);
+    gint64 begin = interval_edge(z->tz, utc, MIN_TIME, -1) + 1;
+    gint64 end = interval_edge(z->tz, utc, MAX_TIME, 1);
+    prev_odd = begin <= MIN_TIME ? MIN_DAY - 2 : floor_div(begin + off, DAY) + 2;
+    next_odd = end > MAX_TIME ? MAX_DAY + 2 : floor_div(end + off, DAY) - 2;
+  }
   w.day = floor_div(utc + off, DAY);
-  gint64 prev_odd = zone_prev_odd(z, k), next_odd = zone_next_odd(z, k);
-  if (!in_table(utc) || w.day <= prev_odd || w.day >= next_odd) {
+  if (w.day <= prev_odd || w.day >= next_odd) {
     while (utc < day_start(cal, w.day)) /* near a change: by the full rules */
       w.day--;
     while (utc >= day_start(cal, w.day + 1))
@@ -1049,4 +1064,78 @@ int crm_calendar_is_open(const crm_calendar *cal, crm_time t)
     open = s.v[i].a <= t && t < s.v[i].b;
   spans_clear(&s);
   return open;
+}
+
+/* ------------------------------------------------------------------ */
+/* description: the definition calendar_store.c stores                  */
+
+static const char *const weekday_keys[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+
+static char *date_text(gint32 day)
+{
+  GDate d;
+  g_date_clear(&d, 1);
+  g_date_set_julian(&d, (guint32)((gint64)day + 719163));
+  return g_strdup_printf("%04d-%02d-%02d", (int)g_date_get_year(&d), (int)g_date_get_month(&d),
+                         (int)g_date_get_day(&d));
+}
+
+/* Append ["HH:MM", "HH:MM"] to the array member `key` of o (created). */
+static void add_range_json(JsonObject *o, const char *key, gint32 start, gint32 end)
+{
+  if (!json_object_has_member(o, key))
+    json_object_set_array_member(o, key, json_array_new());
+  JsonArray *r = json_array_new();
+  char *s = g_strdup_printf("%02d:%02d", start / 60, start % 60);
+  char *e = g_strdup_printf("%02d:%02d", end / 60, end % 60);
+  json_array_add_string_element(r, s);
+  json_array_add_string_element(r, e);
+  g_free(s);
+  g_free(e);
+  json_array_add_array_element(json_object_get_array_member(o, key), r);
+}
+
+static JsonObject *dated_json(const GArray *arr)
+{
+  JsonObject *o = json_object_new();
+  for (guint i = 0; i < arr->len; i++) {
+    const dated *h = &g_array_index(arr, dated, i);
+    char *date = date_text(h->day);
+    add_range_json(o, date, h->start, h->end);
+    g_free(date);
+  }
+  return o;
+}
+
+JsonObject *crm__calendar_to_json(const crm_calendar *cal)
+{
+  if (cal == NULL)
+    return NULL;
+  JsonObject *o = json_object_new();
+  json_object_set_string_member(o, "tz", cal->tz_name);
+  if (cal->zone == NULL)
+    return o;
+  JsonObject *hours = json_object_new();
+  for (guint i = 0; i < cal->weekly->len; i++) {
+    const dated *h = &g_array_index(cal->weekly, dated, i);
+    add_range_json(hours, weekday_keys[h->day], h->start, h->end);
+  }
+  json_object_set_object_member(o, "hours", hours);
+  JsonArray *hol = json_array_new();
+  for (guint i = 0; i < cal->holidays->len; i++) {
+    const holiday *h = &g_array_index(cal->holidays, holiday, i);
+    JsonArray *pair = json_array_new();
+    char *date = date_text(h->day);
+    json_array_add_string_element(pair, date);
+    g_free(date);
+    if (h->name)
+      json_array_add_string_element(pair, h->name);
+    else
+      json_array_add_null_element(pair);
+    json_array_add_array_element(hol, pair);
+  }
+  json_object_set_array_member(o, "holidays", hol);
+  json_object_set_object_member(o, "special_hours", dated_json(cal->openings));
+  json_object_set_object_member(o, "breaks", dated_json(cal->breaks));
+  return o;
 }

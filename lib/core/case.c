@@ -169,6 +169,8 @@ static crm_status change_status(crm_db *db, crm_case_row *row, int to, int autom
   crm_status st = case_store_at(db, row, now);
   if (st == CRM_OK)
     st = emit_status(db, row->id, from, to, reopen, automatic);
+  if (st == CRM_OK)
+    st = crm__sla_on_status(db, row, from);
   return st;
 }
 
@@ -301,6 +303,8 @@ crm_status crm__case_create(crm_id *out, crm_db *db, const crm_case_spec *spec, 
   if (st == CRM_OK && follow_up_of > 0 &&
       (st = insert_link(db, row.id, CRM_LINK_FOLLOW_UP_OF, follow_up_of)) == CRM_OK)
     st = emit_linked(db, row.id, CRM_LINK_FOLLOW_UP_OF, follow_up_of);
+  if (st == CRM_OK)
+    st = crm__sla_on_case_created(db, &row);
   if (st == CRM_OK)
     *out = row.id;
   return st;
@@ -507,6 +511,8 @@ static crm_status set_priority_locked(crm_db *db, crm_id id, int priority, int64
       json_object_set_string_member(o, "to", crm_priority_name((crm_priority_t)priority));
       st = case_emit(db, "case.priority", id, o);
     }
+    if (st == CRM_OK)
+      st = crm__sla_on_case_changed(db, &row); /* the policy may change */
   }
   crm_case_row_clear(&row);
   return st;
@@ -557,7 +563,8 @@ static crm_status assign_row(crm_db *db, crm_case_row *row, crm_id queue, crm_id
   row->queue = queue;
   row->assignee = agent;
   CRM__TRY(case_store(db, row));
-  return emit_assigned(db, row->id, from_queue, from_agent, queue, agent, transfer);
+  CRM__TRY(emit_assigned(db, row->id, from_queue, from_agent, queue, agent, transfer));
+  return from_queue != queue ? crm__sla_on_case_changed(db, row) : CRM_OK;
 }
 
 static crm_status assign_locked(crm_db *db, crm_id id, crm_id queue, crm_id agent,

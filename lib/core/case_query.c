@@ -62,9 +62,9 @@ static crm_status check_query(const crm_case_query *q)
                       "status_mask 0x%x has bits that name no status (allowed: 0x%x, "
                       "(1u << status) for statuses 1..6)",
                       (unsigned)q->status_mask, (unsigned)STATUS_MASK_ALL);
-  if (q->due_before != 0)
-    return crm__error(CRM_ENOTSUPPORTED,
-                      "due_before needs the SLA engine, which this build does not have yet");
+  if (q->due_before < 0)
+    return crm__error(CRM_EINVALID, "due_before %lld must not be negative (0: any)",
+                      (long long)q->due_before);
   return CRM_OK;
 }
 
@@ -104,6 +104,66 @@ static crm_status fetch_cases(crm__pager *p, unsigned int want, GPtrArray *items
   return st;
 }
 
+/* ---- due_before: cases with a running SLA timer due before it ---------- */
+
+static int collect_id(const void *row, void *payload)
+{
+  g_array_append_vals(payload, row, 1);
+  return 0;
+}
+
+/* The other filters, applied by the core to a case the SLA index found
+   (the tag once the case object holds its tags). */
+static int due_case_matches(const crm_case_query *q, const crm_case_row *row)
+{
+  return !((q->customer && row->customer != q->customer) || (q->queue && row->queue != q->queue) ||
+           (q->assignee && row->assignee != q->assignee) ||
+           (q->kind && row->kind != (int)q->kind) ||
+           (q->status_mask && !(q->status_mask & (1u << row->status))));
+}
+
+/* The case `id` as an object when it passes every filter, else NULL. */
+static crm_status due_case(crm_case **out, crm__pager *p, const crm_case_query *q, crm_id id)
+{
+  *out = NULL;
+  crm_case_row row;
+  memset(&row, 0, sizeof row);
+  crm_status st = CRM__OPS(p->db)->case_get(CRM__B(p->db), id, &row);
+  if (st == CRM_OK && due_case_matches(q, &row))
+    st = crm__case_from_row(out, p->db, &row);
+  crm_case_row_clear(&row);
+  if (st == CRM_OK && *out && q->tag && !crm_case_has_tag(*out, q->tag)) {
+    crm_case_free(*out);
+    *out = NULL;
+  }
+  return st;
+}
+
+/* Pages of case ids from the SLA index, filtered, until `want` cases or
+   the index has no more. */
+static crm_status fetch_due_cases(crm__pager *p, unsigned int want, GPtrArray *items)
+{
+  query_state *qs = p->state;
+  GArray *ids = g_array_new(FALSE, FALSE, sizeof(crm_id));
+  crm_status st = CRM_OK;
+  while (st == CRM_OK && items->len < want) {
+    g_array_set_size(ids, 0);
+    st = CRM__OPS(p->db)->sla_case_list_due(CRM__B(p->db), qs->query.due_before, qs->after_id, want,
+                                            collect_id, ids);
+    for (guint i = 0; st == CRM_OK && i < ids->len; i++) {
+      crm_case *c = NULL;
+      qs->after_id = g_array_index(ids, crm_id, i);
+      st = due_case(&c, p, &qs->query, qs->after_id);
+      if (c)
+        g_ptr_array_add(items, c);
+    }
+    if (ids->len < want)
+      break;
+  }
+  g_array_unref(ids);
+  return st;
+}
+
 crm_status crm_case_iterator_new(crm_case_iterator **out, crm_db *db, const crm_case_query *query)
 {
   crm_status st;
@@ -123,8 +183,8 @@ crm_status crm_case_iterator_new(crm_case_iterator **out, crm_db *db, const crm_
   qs->query.tag = qs->tag;
   qs->after_id = query->after_id;
   crm_case_iterator *it = g_new0(crm_case_iterator, 1);
-  it->pager = crm__pager_new(db, fetch_cases, (GDestroyNotify)crm_case_free, query->limit, qs,
-                             query_state_free);
+  it->pager = crm__pager_new(db, query->due_before ? fetch_due_cases : fetch_cases,
+                             (GDestroyNotify)crm_case_free, query->limit, qs, query_state_free);
   *out = it;
   return CRM_OK;
 }

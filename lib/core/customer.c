@@ -7,11 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "customer_internal.h"
 
 struct crm_customer {
   crm_customer_row row;
   GHashTable *attributes; /* key -> value (g_free) */
+  crm_id resolved_from;   /* the merged id the lookup was given; 0: its own */
 };
 
 /* ------------------------------------------------------------------ */
@@ -30,7 +31,12 @@ crm_status crm__customer_exists(crm_db *db, crm_id id)
 {
   crm_customer_row row = {0};
   crm_status st = customer_get(db, id, &row);
+  int merged = row.status == CRM_CUSTOMER_MERGED;
   crm_customer_row_clear(&row);
+  /* a merged customer's records now live with its survivor: nothing more
+     may be filed under the old id */
+  if (st == CRM_OK && merged)
+    return crm__customer_merged_error(db, id);
   return st;
 }
 
@@ -83,11 +89,15 @@ crm_status crm_customer_lookup(crm_customer **out, crm_db *db, crm_id id)
   *out = NULL;
   if ((st = crm__db_check(db)) != CRM_OK || (st = crm__check_id(id, "customer")) != CRM_OK)
     return st;
+  crm_id resolved = 0;
+  if ((st = crm__customer_resolve(&resolved, db, id)) != CRM_OK)
+    return st;
   crm_customer *c = g_new0(crm_customer, 1);
   c->attributes = attribute_table_new();
-  st = customer_get(db, id, &c->row);
+  c->resolved_from = resolved != id ? id : 0;
+  st = customer_get(db, resolved, &c->row);
   if (st == CRM_OK)
-    st = customer_attributes(c->attributes, db, id);
+    st = customer_attributes(c->attributes, db, resolved);
   if (st != CRM_OK) {
     crm_customer_free(c);
     return st;
@@ -99,6 +109,11 @@ crm_status crm_customer_lookup(crm_customer **out, crm_db *db, crm_id id)
 crm_id crm_customer_id(const crm_customer *c)
 {
   return c ? c->row.id : 0;
+}
+
+crm_id crm_customer_resolved_from(const crm_customer *c)
+{
+  return c ? c->resolved_from : 0;
 }
 
 const char *crm_customer_name(const crm_customer *c)
@@ -397,6 +412,10 @@ static crm_status update_locked(crm_db *db, crm_id id, const crm_customer_update
     st = crm__error(CRM_EINVALID, "customer %lld was erased and cannot be changed", (long long)id);
     goto done;
   }
+  if (row.status == CRM_CUSTOMER_MERGED) {
+    st = crm__customer_merged_error(db, id);
+    goto done;
+  }
   int n = 0;
   n += apply_text(&row.display_name, spec->display_name, 0, "display_name", changed);
   n += apply_text(&row.organization, spec->organization, 1, "organization", changed);
@@ -412,7 +431,8 @@ static crm_status update_locked(crm_db *db, crm_id id, const crm_customer_update
     goto done; /* every field already has its value: a no-op */
   row.version = old_version + 1;
   row.updated_at = crm_now(db);
-  if ((st = CRM__OPS(db)->customer_update(CRM__B(db), &row, old_version)) != CRM_OK)
+  if ((st = CRM__OPS(db)->customer_update(CRM__B(db), &row, old_version)) != CRM_OK ||
+      (st = crm__customer_keys_refresh(db, id)) != CRM_OK)
     goto done;
   JsonObject *o = json_object_new();
   crm__json_set_id(o, "customer", id);

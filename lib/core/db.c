@@ -460,9 +460,16 @@ crm_status crm_tick(size_t *out_fired, crm_db *db, crm_time now)
                       (long long)now);
   if (now == 0)
     now = crm_now(db);
+  /* One transaction for all of it (the work's own pages nest in it): a
+     failed tick leaves nothing half done. */
   size_t fired = 0;
-  st = crm__case_autoclose(&fired, db, now);
-  if (out_fired)
+  st = crm__write_begin(db);
+  if (st == CRM_OK)
+    st = crm__case_autoclose(&fired, db, now);
+  if (st == CRM_OK)
+    st = crm__sla_tick(&fired, db, now);
+  st = crm__write_end(db, st);
+  if (out_fired && st == CRM_OK)
     *out_fired = fired;
   return st;
 }

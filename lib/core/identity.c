@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "customer_internal.h"
 
 /* The word messages use for a value of this kind. */
 static const char *identity_what(crm_identity_kind_t kind)
@@ -146,6 +146,7 @@ crm_status crm__identity_insert(crm_db *db, crm_id customer, crm_identity_kind_t
 {
   crm_identity_row row = {customer, (int)kind, (char *)normalized, crm_now(db)};
   CRM__TRY(CRM__OPS(db)->identity_insert(CRM__B(db), &row, owner));
+  CRM__TRY(crm__customer_keys_refresh(db, customer));
   return identity_event(db, "customer.identity_added", customer, kind, normalized);
 }
 
@@ -191,6 +192,7 @@ static crm_status remove_locked(crm_db *db, crm_id customer, crm_identity_kind_t
   if (st != CRM_OK)
     return st;
   CRM__TRY(crm__customer_touch(db, customer));
+  CRM__TRY(crm__customer_keys_refresh(db, customer));
   return identity_event(db, "customer.identity_removed", customer, kind, value);
 }
 
@@ -301,8 +303,9 @@ crm_status crm_identity_iterator_new(crm_identity_iterator **out, crm_db *db, cr
   if ((st = crm__check_ptr(out, "out")) != CRM_OK)
     return st;
   *out = NULL;
+  /* a merged customer's id lists its survivor's identities */
   if ((st = crm__db_check(db)) != CRM_OK || (st = crm__check_id(customer, "customer")) != CRM_OK ||
-      (st = crm__customer_exists(db, customer)) != CRM_OK)
+      (st = crm__customer_resolve(&customer, db, customer)) != CRM_OK)
     return st;
   identity_list_state *s = g_new0(identity_list_state, 1);
   s->customer = customer;

@@ -333,6 +333,7 @@ static crm_status record_locked(crm_id *out, crm_id *existing, crm_db *db,
   if (st != CRM_OK)
     return st;
   CRM__TRY(emit_recorded(db, &row));
+  CRM__TRY(crm__sla_on_interaction(db, &row)); /* public contacts move SLA clocks */
   *out = row.id;
   return CRM_OK;
 }

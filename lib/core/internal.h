@@ -200,6 +200,27 @@ crm_status crm__case_from_row(crm_case **out, crm_db *db, const crm_case_row *ro
 crm_status crm__case_autoclose(size_t *fired, crm_db *db, crm_time now);
 
 /* ------------------------------------------------------------------ */
+/* SLA clocks (sla.c): each runs inside the caller's write transaction  */
+/* and moves the case's timers for the change just stored.             */
+
+/* A case was inserted (crm__case_create). */
+crm_status crm__sla_on_case_created(crm_db *db, const crm_case_row *row);
+/* A stored case moved from status `from` to row->status. */
+crm_status crm__sla_on_status(crm_db *db, const crm_case_row *row, int from);
+/* A stored case changed what its policy is matched on (priority, queue). */
+crm_status crm__sla_on_case_changed(crm_db *db, const crm_case_row *row);
+/* An interaction was recorded into row->case_id (crm_interaction_record). */
+crm_status crm__sla_on_interaction(crm_db *db, const crm_interaction_row *row);
+/* crm_tick's work: record due warnings and breaches (sla.c). */
+crm_status crm__sla_tick(size_t *fired, crm_db *db, crm_time now);
+
+/* The full definition of a calendar as a new JSON object in the
+   "calendar_format" of ../shared/sla/cases.json, holidays as
+   [date, name-or-null] and ends past midnight past "24:00" (calendar.c);
+   NULL when it cannot. */
+JsonObject *crm__calendar_to_json(const crm_calendar *cal);
+
+/* ------------------------------------------------------------------ */
 /* small helpers                                                        */
 
 /* Fill a caller's buffer with a copy of data / of a string (buffer.c). */

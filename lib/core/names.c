@@ -23,7 +23,7 @@ static const char *const kind_names[] = {NULL, "request", "incident", "problem"}
 static const char *const link_names[] = {NULL, "caused_by", "duplicate_of", "follow_up_of",
                                          "related"};
 static const char *const role_names[] = {NULL, "agent", "supervisor", "admin"};
-static const char *const customer_status_names[] = {NULL, "active", "inactive", "erased"};
+static const char *const customer_status_names[] = {NULL, "active", "inactive", "erased", "merged"};
 
 const char *crm_channel_name(crm_channel_t channel)
 {

@@ -593,6 +593,213 @@ class TestEvents(CliTestCase):
         self.assertEqual(self.js("events", "--consumer", "follower"), [])
 
 
+MAIL = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "data", "mail")
+
+
+def mail(name):
+    return os.path.join(MAIL, name)
+
+
+def capture_tty_stderr(argv, env, cwd):
+    """Run argv with stderr on a pseudo-terminal; returns (rc, stdout, what the
+    terminal received)."""
+    import pty
+    master, slave = pty.openpty()
+    try:
+        p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=slave, env=env, cwd=cwd,
+                           timeout=60)
+    finally:
+        os.close(slave)
+    received = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # EIO: the terminal's other side is closed
+            break
+        if not chunk:
+            break
+        received += chunk
+    os.close(master)
+    return p.returncode, p.stdout.decode(), received.decode(errors="replace")
+
+
+class TestMail(CliTestCase):
+    def maildir(self, *names, empty=()):
+        path = os.path.join(self.dir, "Maildir")
+        for sub in ("new", "cur", "tmp"):
+            os.makedirs(os.path.join(path, sub), exist_ok=True)
+        for name in names:
+            shutil.copy(mail(name), os.path.join(path, "new", name))
+        for name in empty:
+            open(os.path.join(path, "new", name), "wb").close()
+        return path
+
+    def mbox(self, *names):
+        path = os.path.join(self.dir, "box.mbox")
+        with open(path, "wb") as out:
+            for name in names:
+                with open(mail(name), "rb") as f:
+                    out.write(b"From sender@example.com Mon Feb 23 10:15:00 2026\n")
+                    out.write(f.read().replace(b"\r\n", b"\n").rstrip(b"\n") + b"\n\n")
+        return path
+
+    def test_ingest_files_rules_and_duplicates(self):
+        out = self.ok("mail", "ingest", mail("01-plain.eml"), mail("09-reply-in-reply-to.eml"),
+                      mail("16-out-of-office.eml"))
+        self.assertRegex(out, r"01-plain.eml\s+new_case\s+1\s+1\s+Alice Example\s+1\s+yes\s+no")
+        self.assertRegex(out, r"09-reply-in-reply-to.eml\s+in_reply_to\s+1\s+1\s+Alice Example")
+        self.assertRegex(out, r"16-out-of-office.eml\s+in_reply_to\s+1\s+1\s.*\byes$")
+        filed = self.js("mail", "ingest", mail("10-reply-references.eml"), mail("02-alternative.eml"),
+                        mail("01-plain.eml"))
+        self.assertEqual([(f["rule"], f["case"], f["customer"]) for f in filed],
+                         [("references", 1, 1), ("new_case", 2, 2), ("duplicate", 1, 1)])
+        self.assertEqual(filed[0]["file"], mail("10-reply-references.eml"))
+        self.assertEqual(filed[1]["customer_name"], "Dan Dawson")
+        self.assertEqual((filed[1]["created_case"], filed[1]["created_customer"]), (True, True))
+        self.assertEqual((filed[2]["created_case"], filed[2]["interaction"]), (False, 1))
+        self.assertFalse(filed[0]["auto_generated"])
+        self.assertEqual(len(self.js("timeline", "--case", "1")), 4)
+        # standard input
+        with open(mail("06-rfc2047-utf8.eml"), "rb") as f:
+            raw = f.read().decode("utf-8", errors="surrogateescape")
+        (f,) = self.js("mail", "ingest", "-", stdin=raw)
+        self.assertEqual((f["file"], f["rule"]), ("-", "new_case"))
+
+    def test_ingest_queue(self):
+        q = self.js("queue", "create", "Mail")["id"]
+        (f,) = self.js("mail", "ingest", "--queue", q, mail("01-plain.eml"))
+        self.assertEqual(self.js("case", "show", f["case"])["queue"], q)
+        before = self.event_count()
+        self.fails(EXIT_NOTFOUND, "mail", "ingest", "--queue", "99", mail("02-alternative.eml"))
+        self.fails(EXIT_INVALID, "mail", "ingest", "--queue", "first", mail("02-alternative.eml"),
+                   message="queue id 'first'")
+        self.assertEqual(self.event_count(), before)
+
+    def test_ingest_errors_keep_going(self):
+        empty = os.path.join(self.dir, "empty.eml")
+        open(empty, "wb").close()
+        before = self.event_count()
+        err = self.fails(EXIT_INVALID, "mail", "ingest", empty, message="empty.eml")
+        self.assertIn("empty", err)
+        self.assertEqual(self.event_count(), before)
+        # a missing file: reported, the others filed, the first failure's exit code
+        rc, out, err = self.run_crm("--json", "mail", "ingest", os.path.join(self.dir, "nope.eml"),
+                                    mail("01-plain.eml"), empty)
+        self.assertEqual(rc, EXIT_NOTFOUND, err)
+        self.assertIn("nope.eml", err)
+        self.assertIn("empty.eml", err)
+        self.assertEqual([f["rule"] for f in json.loads(out)], ["new_case"])
+        self.fails(EXIT_USAGE, "mail", "ingest", message="--mbox FILE or --maildir DIR")
+        self.fails(EXIT_USAGE, "mail", "ingest", "--mbox", "a", "--maildir", "b", message="either")
+        self.fails(EXIT_USAGE, "mail", "ingest", "--mbox", "a", mail("01-plain.eml"))
+        self.fails(EXIT_NOTFOUND, "mail", "ingest", "--mbox", os.path.join(self.dir, "no.mbox"))
+        self.fails(EXIT_NOTFOUND, "mail", "ingest", "--maildir", os.path.join(self.dir, "nodir"))
+
+    def test_import_maildir_totals_and_reimport(self):
+        path = self.maildir("01-plain.eml", "02-alternative.eml", "09-reply-in-reply-to.eml",
+                            "15-bounce.eml", empty=["zz-empty"])
+        out = self.ok("mail", "ingest", "--maildir", path)
+        for pattern in (r"Maildir:\s+" + re.escape(path), r"Filed:\s+4", r"Duplicates:\s+0",
+                        r"Auto-generated:\s+1", r"Failed:\s+1", r"Failures:\s+zz-empty: .*empty"):
+            self.assertRegex(out, pattern)
+        stats = self.js("mail", "ingest", "--maildir", path)
+        self.assertEqual((stats["source"], stats["filed"], stats["duplicate"], stats["failed"]),
+                         (path, 0, 4, 1))
+        self.assertEqual(len(stats["failures"]), 1)
+        self.assertTrue(stats["failures"][0].startswith("zz-empty: "))
+        self.assertEqual(len(self.js("case", "list")), 3)
+
+    def test_import_mbox(self):
+        path = self.mbox("01-plain.eml", "10-reply-references.eml", "02-alternative.eml")
+        rc, out, err = self.run_crm("--json", "mail", "ingest", "--mbox", path)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(err, "")  # stderr is not a terminal: no progress bar
+        stats = json.loads(out)
+        self.assertEqual((stats["filed"], stats["duplicate"], stats["auto_generated"],
+                          stats["failed"], stats["failures"]), (3, 0, 0, 0, []))
+        self.assertEqual(self.js("mail", "ingest", "--mbox", path)["duplicate"], 3)
+        self.assertRegex(self.ok("mail", "ingest", "--mbox", path), r"Mbox:\s+" + re.escape(path))
+
+    def test_progress_bar_only_on_a_terminal(self):
+        path = self.maildir("01-plain.eml", "02-alternative.eml", "03-html-only.eml")
+        argv = [CRM, "--db", self.db, "--json", "mail", "ingest", "--maildir", path]
+        rc, out, tty = capture_tty_stderr(argv, self.env, self.dir)
+        self.assertEqual(rc, 0, tty)
+        self.assertEqual(json.loads(out)["filed"], 3)  # stdout stays clean JSON
+        self.assertIn("Importing %s: [" % path, tty)
+        self.assertIn("] 3/3", tty)
+        self.assertTrue(tty.endswith("\r\x1b[K"), repr(tty))  # the bar's line is cleared
+        # an mbox has no total: a count
+        mbox = self.mbox("04-attachment-pdf.eml", "05-inline-image.eml")
+        argv[-2:] = ["--mbox", mbox]
+        rc, out, tty = capture_tty_stderr(argv, self.env, self.dir)
+        self.assertEqual(rc, 0, tty)
+        self.assertRegex(tty, r"Importing .*box.mbox: \d")
+        self.assertNotRegex(tty, r"\[[#-]")
+
+    def test_reply(self):
+        self.ok("mail", "ingest", mail("01-plain.eml"))
+        before = self.event_count()
+        self.fails(EXIT_INVALID, "mail", "reply", "1", "--body", "Hi", message="helpdesk_addresses")
+        self.assertEqual(self.event_count(), before)
+        self.ok("settings", "set", "helpdesk_addresses", "support@helpdesk.example")
+        raw = self.ok("mail", "reply", "1", "--body", "A technician is on his way.")
+        headers, _, body = raw.partition("\n\n")  # (text mode reads CRLF as \n)
+        for header in ("From: support@helpdesk.example", "To: Alice Example <alice@example.com>",
+                       "Subject: Re: Printer on fire [#1]", "In-Reply-To: <plain-1@example.com>"):
+            self.assertIn(header, headers.splitlines())
+        self.assertIn("A technician is on his way.", body)
+        timeline = self.js("timeline", "--case", "1")
+        self.assertEqual((timeline[0]["direction"], timeline[0]["channel"]), ("outbound", "email"))
+        message_id = re.search(r"(?im)^Message-Id: (<[^>]+>)", headers).group(1)
+        self.assertEqual(self.js("contact", "show", timeline[0]["id"])["external_ref"], message_id)
+
+        # --json: the summary and the message; --from, --agent
+        agent = self.js("agent", "create", "Anna", "--email", "anna@helpdesk.example")["id"]
+        r = self.js("mail", "reply", "1", "--body", "Fixed?", "--from", "anna@helpdesk.example",
+                    "--agent", agent)
+        self.assertEqual((r["case"], r["to"], r["subject"], r["out"]),
+                         (1, "Alice Example <alice@example.com>", "Re: Printer on fire [#1]", None))
+        self.assertIn("\r\nFrom: anna@helpdesk.example\r\n", r["message"])  # CRLF line ends
+        self.assertEqual(r["bytes"], len(r["message"].encode()))
+        shown = self.js("contact", "show", r["interaction"])
+        self.assertEqual((shown["agent"], shown["external_ref"]), (agent, r["message_id"]))
+
+        # --body-file (standard input) and --out: the summary on stdout
+        out_file = os.path.join(self.dir, "reply.eml")
+        out = self.ok("mail", "reply", "1", "--body-file", "-", "--out", out_file,
+                      stdin="Read from standard input.\n")
+        self.assertRegex(out, r"Written to:\s+" + re.escape(out_file))
+        self.assertRegex(out, r"Subject:\s+Re: Printer on fire \[#1\]")
+        with open(out_file, "rb") as f:
+            written = f.read()
+        self.assertIn(b"Read from standard input.", written)
+        self.assertIn(b"Bytes:       %d" % len(written), out.encode())
+        body_file = os.path.join(self.dir, "body.txt")
+        with open(body_file, "w") as f:
+            f.write("From a file.")
+        self.assertIn("From a file.", self.js("mail", "reply", "1", "--body-file", body_file)["message"])
+
+    def test_reply_errors_write_nothing(self):
+        self.ok("mail", "ingest", mail("01-plain.eml"))
+        self.ok("settings", "set", "helpdesk_addresses", "support@helpdesk.example")
+        before = self.event_count()
+        self.fails(EXIT_USAGE, "mail", "reply", "1", message="--body or --body-file")
+        self.fails(EXIT_USAGE, "mail", "reply", "1", "--body", "x", "--body-file", "f")
+        self.fails(EXIT_USAGE, "mail", "reply", "--body", "x", message="missing arguments")
+        self.fails(EXIT_NOTFOUND, "mail", "reply", "99", "--body", "x", message="99")
+        self.fails(EXIT_NOTFOUND, "mail", "reply", "1", "--body", "x", "--agent", "42")
+        self.fails(EXIT_INVALID, "mail", "reply", "one", "--body", "x", message="case id 'one'")
+        self.fails(EXIT_INVALID, "mail", "reply", "1", "--body", "x", "--from", "not-an-address")
+        self.fails(EXIT_NOTFOUND, "mail", "reply", "1", "--body-file",
+                   os.path.join(self.dir, "missing.txt"), message="missing.txt")
+        # the message cannot be written: the reply is not recorded either
+        self.fails(11, "mail", "reply", "1", "--body", "x", "--out",
+                   os.path.join(self.dir, "no", "such", "dir", "r.eml"))
+        self.assertEqual(self.event_count(), before)
+        self.assertEqual(len(self.js("timeline", "--case", "1")), 1)
+
+
 class TestJsonEverywhere(CliTestCase):
     """Every command's --json output parses, with the fields expected."""
 
@@ -648,6 +855,14 @@ class TestJsonEverywhere(CliTestCase):
         check("settings set", ["subject_tag", "[CRM %id]"], ["name", "value"])
         check("events", [], ["seq", "time", "actor", "kind", "entity", "entity_id", "payload"])
         check("tick", [], ["at", "fired"])
+        filed = check("mail ingest", [mail("01-plain.eml")],
+                      ["file", "rule", "case", "customer", "interaction", "auto_generated"])
+        maildir = os.path.join(self.dir, "Maildir")
+        os.makedirs(os.path.join(maildir, "new"))
+        check("mail ingest", ["--maildir", maildir], ["source", "filed", "duplicate", "failed"])
+        check("settings set", ["helpdesk_addresses", "support@helpdesk.example"], ["name", "value"])
+        check("mail reply", [filed[0]["case"], "--body", "Hello"],
+              ["case", "interaction", "to", "subject", "message_id", "bytes", "message"])
 
         # every command of `crm --help` was run above
         listing = self.ok("--help", db=False).split("Commands:")[1].split("\n\n")[0]
@@ -665,7 +880,7 @@ class TestManPage(unittest.TestCase):
             text = f.read()
         self.assertNotIn("@VERSION@", text)
         self.assertIn(".TH CRM 1", text)
-        for command in ("customer add", "contact record", "events"):
+        for command in ("customer add", "contact record", "events", "mail ingest", "mail reply"):
             self.assertIn(command, text)
         self.assertIn("EXIT STATUS", text)
 

@@ -309,6 +309,224 @@ long crm_test_count_all_rows(crm_test_db *t)
   return total;
 }
 
+static int compare_row_text(gconstpointer a, gconstpointer b)
+{
+  const GString *x = *(GString *const *)a, *y = *(GString *const *)b;
+  int c = memcmp(x->str, y->str, MIN(x->len, y->len));
+  return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+static void free_row_text(gpointer row)
+{
+  g_string_free(row, TRUE);
+}
+
+/* ------------------------------------------------------------------ */
+/* content fingerprints                                                 */
+
+/* One digest over a table's rows, sorted so row order does not matter. */
+static void fingerprint_add_table(GString *out, const char *table, GPtrArray *rows)
+{
+  g_ptr_array_sort(rows, compare_row_text);
+  GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+  for (guint i = 0; i < rows->len; i++) {
+    GString *row = g_ptr_array_index(rows, i);
+    g_checksum_update(sum, (const guchar *)row->str, (gssize)row->len);
+    g_checksum_update(sum, (const guchar *)"\n", 1);
+  }
+  g_string_append_printf(out, "%s%s=%u:%.16s", out->len ? " " : "", table, rows->len,
+                         g_checksum_get_string(sum));
+  g_checksum_free(sum);
+}
+
+/* A value with its type and length, so no two rows serialise alike. */
+static void row_append_value(GString *row, char type, const void *data, size_t len)
+{
+  g_string_append_printf(row, "%c%zu:", type, len);
+  g_string_append_len(row, data, (gssize)len);
+  g_string_append_c(row, '|');
+}
+
+static GPtrArray *sqlite_table_rows(sqlite3 *raw, const char *table)
+{
+  char *sql = sqlite3_mprintf("SELECT * FROM \"%w\"", table);
+  sqlite3_stmt *stmt = NULL;
+  if (sqlite3_prepare_v2(raw, sql, -1, &stmt, NULL) != SQLITE_OK)
+    fail_msg("cannot read %s: %s", table, sqlite3_errmsg(raw));
+  sqlite3_free(sql);
+  GPtrArray *rows = g_ptr_array_new_with_free_func(free_row_text);
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    GString *row = g_string_new(NULL);
+    for (int c = 0; c < sqlite3_column_count(stmt); c++) {
+      int type = sqlite3_column_type(stmt, c);
+      const void *data = type == SQLITE_BLOB ? sqlite3_column_blob(stmt, c)
+                                             : (const void *)sqlite3_column_text(stmt, c);
+      size_t len = type == SQLITE_NULL ? 0 : (size_t)sqlite3_column_bytes(stmt, c);
+      row_append_value(row, "?iftbn"[type], data ? data : "", len);
+    }
+    g_ptr_array_add(rows, row);
+  }
+  if (rc != SQLITE_DONE)
+    fail_msg("cannot read %s: %s", table, sqlite3_errmsg(raw));
+  sqlite3_finalize(stmt);
+  return rows;
+}
+
+#ifdef CRM_TEST_HAVE_PG
+/* The fingerprint's connection, kept for the next fingerprint of the same
+   schema: a fresh server process loads the catalog of every table again. */
+static PGconn *fingerprint_conn(crm_test_db *t)
+{
+  static PGconn *conn;
+  static char *schema;
+  if (conn && schema && strcmp(schema, t->path) == 0 && PQstatus(conn) == CONNECTION_OK)
+    return conn;
+  if (conn)
+    PQfinish(conn);
+  g_free(schema);
+  conn = pg_raw(t);
+  schema = g_strdup(t->path);
+  return conn;
+}
+
+static char *pg_fingerprint(crm_test_db *t)
+{
+  PGconn *c = fingerprint_conn(t);
+  /* pg_catalog, not information_schema: this runs after every injected
+     failure, and the views are slow */
+  PGresult *r = PQexec(c, "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = "
+                          "c.relnamespace WHERE n.nspname = current_schema() AND c.relkind IN "
+                          "('r', 'p') ORDER BY 1");
+  if (PQresultStatus(r) != PGRES_TUPLES_OK)
+    fail_msg("cannot list tables: %s", PQerrorMessage(c));
+  GString *out = g_string_new(NULL);
+  for (int i = 0; i < PQntuples(r); i++) {
+    const char *name = PQgetvalue(r, i, 0);
+    char *sql = g_strdup_printf("SELECT * FROM \"%s\"", name);
+    PGresult *rows_res = PQexec(c, sql);
+    g_free(sql);
+    if (PQresultStatus(rows_res) != PGRES_TUPLES_OK)
+      fail_msg("cannot read %s: %s", name, PQerrorMessage(c));
+    GPtrArray *rows = g_ptr_array_new_with_free_func(free_row_text);
+    for (int row_i = 0; row_i < PQntuples(rows_res); row_i++) {
+      GString *row = g_string_new(NULL);
+      for (int col = 0; col < PQnfields(rows_res); col++) {
+        int null = PQgetisnull(rows_res, row_i, col);
+        row_append_value(row, null ? 'n' : 'v', PQgetvalue(rows_res, row_i, col),
+                         null ? 0 : (size_t)PQgetlength(rows_res, row_i, col));
+      }
+      g_ptr_array_add(rows, row);
+    }
+    PQclear(rows_res);
+    fingerprint_add_table(out, name, rows);
+    g_ptr_array_unref(rows);
+  }
+  PQclear(r);
+  return g_string_free(out, FALSE);
+}
+#endif
+
+char *crm_test_fingerprint(crm_test_db *t)
+{
+#ifdef CRM_TEST_HAVE_PG
+  if (is_postgres())
+    return pg_fingerprint(t);
+#endif
+  sqlite3 *raw = raw_open(t);
+  sqlite3_stmt *stmt = NULL;
+  /* sqlite_sequence too: a half-undone AUTOINCREMENT shows there */
+  const char *sql = "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name";
+  if (sqlite3_prepare_v2(raw, sql, -1, &stmt, NULL) != SQLITE_OK)
+    fail_msg("cannot list tables: %s", sqlite3_errmsg(raw));
+  GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+  while (sqlite3_step(stmt) == SQLITE_ROW)
+    g_ptr_array_add(names, g_strdup((const char *)sqlite3_column_text(stmt, 0)));
+  sqlite3_finalize(stmt);
+  GString *out = g_string_new(NULL);
+  for (guint i = 0; i < names->len; i++) {
+    GPtrArray *rows = sqlite_table_rows(raw, g_ptr_array_index(names, i));
+    fingerprint_add_table(out, g_ptr_array_index(names, i), rows);
+    g_ptr_array_unref(rows);
+  }
+  g_ptr_array_unref(names);
+  sqlite3_close(raw);
+  return g_string_free(out, FALSE);
+}
+
+/* ------------------------------------------------------------------ */
+/* integrity                                                            */
+
+#ifdef CRM_TEST_HAVE_PG
+/* amcheck is database-wide: another test process may be creating it too. */
+static void pg_ensure_amcheck(PGconn *c)
+{
+  PGresult *r = PQexec(c, "CREATE EXTENSION IF NOT EXISTS amcheck SCHEMA public");
+  int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+  PQclear(r);
+  if (ok)
+    return;
+  r = PQexec(c, "SELECT 1 FROM pg_extension WHERE extname = 'amcheck'");
+  ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+  PQclear(r);
+  if (!ok)
+    fail_msg("cannot create the amcheck extension: %s", PQerrorMessage(c));
+}
+
+static void pg_check_integrity(crm_test_db *t)
+{
+  PGconn *c = pg_raw(t);
+  pg_ensure_amcheck(c);
+  /* every row of every table readable and well-formed: a row per problem */
+  PGresult *r = PQexec(c, "SELECT c.relname || ': ' || v.msg FROM pg_class c "
+                          "JOIN pg_namespace n ON n.oid = c.relnamespace, "
+                          "LATERAL public.verify_heapam(c.oid) v "
+                          "WHERE n.nspname = current_schema() AND c.relkind = 'r'");
+  if (PQresultStatus(r) != PGRES_TUPLES_OK)
+    fail_msg("verify_heapam: %s", PQerrorMessage(c));
+  if (PQntuples(r) > 0)
+    fail_msg("verify_heapam: %s", PQgetvalue(r, 0, 0));
+  PQclear(r);
+  /* every index agrees with its table: an error names the first that does not */
+  r = PQexec(c, "SELECT public.bt_index_check(c.oid, true) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am a ON a.oid = c.relam "
+                "WHERE n.nspname = current_schema() AND c.relkind = 'i' AND a.amname = 'btree'");
+  if (PQresultStatus(r) != PGRES_TUPLES_OK)
+    fail_msg("bt_index_check: %s", PQerrorMessage(c));
+  PQclear(r);
+  PQfinish(c);
+}
+#endif
+
+void crm_test_check_integrity(crm_test_db *t)
+{
+#ifdef CRM_TEST_HAVE_PG
+  if (is_postgres()) {
+    pg_check_integrity(t);
+    return;
+  }
+#endif
+  sqlite3 *raw = raw_open(t);
+  /* integrity_check answers "ok"; foreign_key_check answers nothing */
+  static const struct {
+    const char *sql, *sound;
+  } checks[] = {{"PRAGMA integrity_check", "ok;"}, {"PRAGMA foreign_key_check", ""}};
+  for (size_t i = 0; i < G_N_ELEMENTS(checks); i++) {
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2(raw, checks[i].sql, -1, &stmt, NULL) != SQLITE_OK)
+      fail_msg("%s: %s", checks[i].sql, sqlite3_errmsg(raw));
+    GString *found = g_string_new(NULL);
+    while (sqlite3_step(stmt) == SQLITE_ROW)
+      for (int col = 0; col < sqlite3_column_count(stmt); col++)
+        g_string_append_printf(found, "%s;", (const char *)sqlite3_column_text(stmt, col));
+    sqlite3_finalize(stmt);
+    if (strcmp(found->str, checks[i].sound) != 0)
+      fail_msg("%s: %s", checks[i].sql, found->str);
+    g_string_free(found, TRUE);
+  }
+  sqlite3_close(raw);
+}
+
 long crm_test_count_events(crm_db *db)
 {
   crm_event_iterator *it = NULL;

@@ -57,6 +57,15 @@ long crm_test_count_rows(crm_test_db *t, const char *table);
 /* Sum of row counts over every table of the schema: changes if anything
    at all was written. */
 long crm_test_count_all_rows(crm_test_db *t);
+/* A fingerprint of the content of the whole database, read behind the
+   library's back: "table=digest" for every table in name order, each
+   digest covering every row (in any order) and every column, so two
+   fingerprints are equal exactly when no row anywhere differs (g_free). */
+char *crm_test_fingerprint(crm_test_db *t);
+/* The backend's own check that the stored data is sound (SQLite:
+   integrity_check and foreign_key_check; PostgreSQL: amcheck over the
+   test schema's tables and indexes); fails the test naming what is not. */
+void crm_test_check_integrity(crm_test_db *t);
 /* Run raw SQL on the test database behind the library's back (to set up
    states no public call can reach yet). Table names without the
    PostgreSQL "crm_" prefix: "UPDATE customers SET ...". */

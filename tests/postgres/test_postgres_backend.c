@@ -1172,6 +1172,57 @@ static void concurrent_ticks_close_each_case_once(void **state)
                    CASES);
 }
 
+/* SLA smoke test: timers started by cases, warnings and breaches recorded
+   once by threads ticking together, replayed as stored. */
+static void concurrent_ticks_record_sla_once(void **state)
+{
+  pg_test *t = *state;
+  enum { CASES = 300 };
+  crm_sla_policy_spec s = CRM_SLA_POLICY_SPEC_INIT;
+  s.name = "24x7";
+  s.targets[CRM_SLA_FIRST_RESPONSE] = 3600;
+  s.warn_percent = 50;
+  crm_id pol = 0;
+  assert_crm_ok(crm_sla_policy_create(&pol, t->db, &s));
+  crm_id ada = crm_test_customer(t->db, "ada@example.com");
+  assert_crm_ok(crm_begin(t->db));
+  crm_id last = 0;
+  for (int i = 0; i < CASES; i++)
+    last = open_case(t->db, ada, "Waiting");
+  assert_crm_ok(crm_commit(t->db));
+  crm_time later = CRM_TEST_T0 + 3600;
+  crowd c = {.uri = t->uri, .opts = &t->opts, .fn = tick_at, .payload = &later};
+  crowd_member members[THREADS];
+  crowd_go(&c, members);
+  size_t fired = 0;
+  for (int i = 0; i < THREADS; i++)
+    fired += members[i].out;
+  assert_int_equal(fired, 2 * CASES);
+  assert_int_equal(raw_int(t->raw, "SELECT count(*) FROM crm_events WHERE kind = 'sla.breached'"),
+                   CASES);
+  assert_int_equal(raw_int(t->raw, "SELECT count(*) FROM crm_sla_segments WHERE kind = 6"), CASES);
+  assert_int_equal(raw_int(t->raw, "SELECT count(*) FROM crm_sla_cycles WHERE next_fire_at > 0"),
+                   0);
+  crm_sla_timer_iterator *it = NULL;
+  assert_crm_ok(crm_sla_timer_iterator_new(&it, t->db, last, CRM_SLA_AS_REPORTED));
+  crm_sla_timer *tm = NULL;
+  assert_crm_ok(crm_sla_timer_next(&tm, it));
+  assert_int_equal(crm_sla_timer_breached_at(tm), CRM_TEST_T0 + 3600);
+  assert_int_equal(crm_sla_timer_warned_at(tm), CRM_TEST_T0 + 1800);
+  assert_int_equal(crm_sla_timer_segment_count(tm), 3);
+  crm_sla_timer_free(tm);
+  crm_sla_timer_iterator_free(it);
+  /* the due index: nothing running is due any more than it was */
+  assert_crm_ok(crm_sla_due_iterator_new(&it, t->db, CRM_TEST_T0 + 7200));
+  size_t due = 0;
+  while (crm_sla_timer_next(&tm, it) == CRM_OK) {
+    due++;
+    crm_sla_timer_free(tm);
+  }
+  crm_sla_timer_iterator_free(it);
+  assert_int_equal(due, CASES);
+}
+
 static void terminate_handles_of(pg_test *t, const char *application)
 {
   char *sql = g_strdup_printf("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
@@ -1244,6 +1295,122 @@ static void a_writer_waits_for_another_then_gives_up_busy(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* customer lifecycle: merge, duplicates, erasure                       */
+
+static void lifecycle_merge_and_unmerge(void **state)
+{
+  pg_test *t = *state;
+  crm_id a = 0, b = 0, ix = 0;
+  assert_crm_ok(crm_customer_ensure(&a, NULL, t->db, CRM_IDENTITY_EMAIL, "a@x.it", NULL));
+  assert_crm_ok(crm_customer_ensure(&b, NULL, t->db, CRM_IDENTITY_EMAIL, "b@y.it", NULL));
+  assert_crm_ok(record(&ix, t->db, b, CRM_CHANNEL_EMAIL, 0, "<hello@y.it>"));
+  assert_crm_ok(
+      crm_customer_set_preference_ext(t->db, b, CRM_CHANNEL_LETTER, "marketing", 0, "phone call"));
+  assert_crm_ok(crm_customer_merge(t->db, a, b));
+  assert_int_equal(raw_int(t->raw, "SELECT count(*) FROM crm_identities WHERE customer = 1"), 2);
+  assert_int_equal(raw_int(t->raw, "SELECT customer FROM crm_interactions"), a);
+  assert_int_equal(raw_int(t->raw, "SELECT count(*) FROM crm_merges WHERE undone_at = 0"), 1);
+  assert_int_equal(raw_int(t->raw, "SELECT status FROM crm_customers WHERE id = 2"),
+                   CRM_CUSTOMER_MERGED);
+  assert_crm_error(crm_customer_merge(t->db, b, a), CRM_EINVALID, "already merged");
+  assert_crm_ok(crm_customer_unmerge(t->db, b));
+  assert_int_equal(raw_int(t->raw, "SELECT customer FROM crm_interactions"), b);
+  assert_int_equal(raw_int(t->raw, "SELECT count(*) FROM crm_merges WHERE undone_at > 0"), 1);
+  assert_int_equal(raw_int(t->raw, "SELECT count(*) FROM crm_preferences WHERE customer = 2 AND "
+                                   "source = 'phone call'"),
+                   1);
+}
+
+static void lifecycle_duplicates_through_the_key_index(void **state)
+{
+  pg_test *t = *state;
+  crm_id a = 0, b = 0;
+  assert_crm_ok(
+      crm_customer_ensure(&a, NULL, t->db, CRM_IDENTITY_EMAIL, "mario.rossi@gmail.com", NULL));
+  assert_crm_ok(
+      crm_customer_ensure(&b, NULL, t->db, CRM_IDENTITY_EMAIL, "mariorossi@googlemail.com", NULL));
+  crm_duplicate_iterator *it = NULL;
+  assert_crm_ok(crm_customer_duplicates(&it, t->db, a));
+  crm_duplicate *d = NULL;
+  assert_crm_ok(crm_duplicate_next(&d, it));
+  assert_int_equal(crm_duplicate_customer(d), b);
+  assert_int_equal(crm_duplicate_reason(d), CRM_DUPLICATE_EMAIL_ALIAS);
+  crm_duplicate_free(d);
+  assert_int_equal(crm_duplicate_next(&d, it), CRM_ITEROVER);
+  crm_duplicate_iterator_free(it);
+}
+
+/* Rows of any libcrm table of the test's schema whose text (or bytea
+   content) holds `needle`. */
+static long long rows_holding(pg_test *t, const char *needle)
+{
+  PGresult *res = PQexec(t->raw, "SELECT table_name FROM information_schema.tables WHERE "
+                                 "table_schema = current_schema() AND table_name LIKE 'crm_%'");
+  assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+  long long n = 0;
+  for (int i = 0; i < PQntuples(res); i++) {
+    char *sql = g_strdup_printf("SELECT count(*) FROM %s r WHERE strpos(r::text, '%s') > 0",
+                                PQgetvalue(res, i, 0), needle);
+    n += raw_int(t->raw, sql);
+    g_free(sql);
+  }
+  PQclear(res);
+  char *sql = g_strdup_printf(
+      "SELECT count(*) FROM crm_attachments WHERE position(convert_to('%s', 'UTF8') IN data) > 0",
+      needle);
+  n += raw_int(t->raw, sql);
+  g_free(sql);
+  return n;
+}
+
+static void lifecycle_erase_leaves_no_row_with_the_strings(void **state)
+{
+  pg_test *t = *state;
+  static const char *const strings[] = {"Mario Rossi", "mario.rossi@example.com", "+390212345678",
+                                        NULL};
+  crm_id c = 0, ix = 0, att = 0;
+  assert_crm_ok(
+      crm_customer_ensure(&c, NULL, t->db, CRM_IDENTITY_EMAIL, "mario.rossi@example.com", NULL));
+  crm_customer_update_spec spec = CRM_CUSTOMER_UPDATE_SPEC_INIT;
+  spec.display_name = "Mario Rossi";
+  assert_crm_ok(crm_customer_update(t->db, c, &spec, 0));
+  assert_crm_ok(crm_identity_add(t->db, c, CRM_IDENTITY_PHONE, "+390212345678"));
+  crm_interaction_spec call = CRM_INTERACTION_SPEC_INIT;
+  call.customer = c;
+  call.channel = CRM_CHANNEL_PHONE;
+  call.direction = CRM_DIRECTION_INBOUND;
+  call.subject = "Call from Mario Rossi";
+  call.body = "Mario Rossi calls from +390212345678";
+  call.external_ref = "call +390212345678";
+  assert_crm_ok(crm_interaction_record(&ix, t->db, &call));
+  const char letter[] = "Dear Mario Rossi";
+  assert_crm_ok(crm_interaction_attach(&att, t->db, ix, "Mario Rossi.txt", "text/plain", letter,
+                                       sizeof letter - 1));
+  assert_crm_ok(crm_interaction_set_attribute(t->db, ix, "caller", "+390212345678"));
+  crm_interaction *i = NULL;
+  assert_crm_ok(crm_interaction_lookup(&i, t->db, ix));
+  crm_id k = crm_interaction_case(i);
+  crm_interaction_free(i);
+  assert_crm_ok(crm_case_set_csat(t->db, k, 3, "Mario Rossi was fine"));
+  assert_crm_ok(crm_customer_set_preference_ext(t->db, c, CRM_CHANNEL_LETTER, "marketing", 0,
+                                                "Mario Rossi said so"));
+  for (const char *const *s = strings; *s; s++)
+    assert_true(rows_holding(t, *s) > 0);
+  long long cases = count_rows(t, "crm_cases"), ixs = count_rows(t, "crm_interactions");
+
+  assert_crm_ok(crm_customer_erase(t->db, c, "GDPR request 9"));
+  for (const char *const *s = strings; *s; s++)
+    if (rows_holding(t, *s) != 0)
+      fail_msg("a row still holds '%s'", *s);
+  assert_int_equal(count_rows(t, "crm_cases"), cases);
+  assert_int_equal(count_rows(t, "crm_interactions"), ixs);
+  assert_int_equal(raw_int(t->raw, "SELECT csat FROM crm_cases"), 3);
+  assert_int_equal(raw_int(t->raw, "SELECT count(*) FROM crm_events WHERE kind = "
+                                   "'customer.erased'"),
+                   1);
+}
+
+/* ------------------------------------------------------------------ */
 
 int main(void)
 {
@@ -1286,9 +1453,14 @@ int main(void)
       cmocka_unit_test_setup_teardown(event_feed_never_skips_a_late_commit, setup, teardown),
       cmocka_unit_test_setup_teardown(concurrent_opens_migrate_once, setup, teardown),
       cmocka_unit_test_setup_teardown(concurrent_ticks_close_each_case_once, setup, teardown),
+      cmocka_unit_test_setup_teardown(concurrent_ticks_record_sla_once, setup, teardown),
       cmocka_unit_test_setup_teardown(lost_connection_is_reopened_between_transactions, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(a_writer_waits_for_another_then_gives_up_busy, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(lifecycle_merge_and_unmerge, setup, teardown),
+      cmocka_unit_test_setup_teardown(lifecycle_duplicates_through_the_key_index, setup, teardown),
+      cmocka_unit_test_setup_teardown(lifecycle_erase_leaves_no_row_with_the_strings, setup,
                                       teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

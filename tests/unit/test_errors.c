@@ -254,7 +254,7 @@ static void names_of_every_enum(void **state)
   static const char *const roles[] = {"agent", "supervisor", "admin"};
   check_names(crm_role_name_i, CRM_ROLE_AGENT, roles, G_N_ELEMENTS(roles));
 
-  static const char *const customer_statuses[] = {"active", "inactive", "erased"};
+  static const char *const customer_statuses[] = {"active", "inactive", "erased", "merged"};
   check_names(crm_customer_status_name_i, CRM_CUSTOMER_ACTIVE, customer_statuses,
               G_N_ELEMENTS(customer_statuses));
   assert_string_equal(crm_customer_status_name(CRM_CUSTOMER_ERASED), "erased");

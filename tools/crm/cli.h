@@ -137,6 +137,17 @@ void cli_emit_stream_item(cli_state *cli, cli_obj *o);
 /* A note for humans on stderr (not in --json mode): hints, "no cases". */
 void cli_note(cli_state *cli, const char *format, ...) G_GNUC_PRINTF(2, 3);
 
+/* A progress bar on stderr, only when stderr is a terminal: new returns
+   NULL otherwise, and update/end accept NULL. `what` labels the bar;
+   total 0: not known in advance (a count is shown). end clears the line. */
+typedef struct cli_progress cli_progress;
+cli_progress *cli_progress_new(const char *what);
+void cli_progress_update(cli_progress *p, size_t done, size_t total);
+void cli_progress_end(cli_progress *p);
+
+/* Raw bytes to stdout (a composed e-mail). */
+void cli_print_bytes(const void *data, size_t len);
+
 /* ---- failures (output.c) ------------------------------------------------ */
 
 /* Print libcrm's last error for `st` and return its exit code. */
@@ -192,5 +203,7 @@ int cmd_settings_get(cli_state *cli, int argc, char **argv);
 int cmd_settings_set(cli_state *cli, int argc, char **argv);
 int cmd_events(cli_state *cli, int argc, char **argv);
 int cmd_tick(cli_state *cli, int argc, char **argv);
+int cmd_mail_ingest(cli_state *cli, int argc, char **argv);
+int cmd_mail_reply(cli_state *cli, int argc, char **argv);
 
 #endif

@@ -39,6 +39,8 @@ static const command_entry commands[] = {
     {"case", "csat", cmd_case_csat, "Record a satisfaction score (1-5)"},
     {"contact", "record", cmd_contact_record, "Record a contact on any channel"},
     {"contact", "show", cmd_contact_show, "Show one recorded contact"},
+    {"mail", "ingest", cmd_mail_ingest, "File e-mail: message files, an mbox or a Maildir"},
+    {"mail", "reply", cmd_mail_reply, "Compose and record an agent's e-mail reply"},
     {"timeline", NULL, cmd_timeline, "A customer's or a case's contacts, newest first"},
     {"queue", "create", cmd_queue_create, "Create a queue"},
     {"queue", "show", cmd_queue_show, "Show a queue"},

@@ -8,6 +8,8 @@
 #include "cli.h"
 
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 /* Table cells longer than this are cut (with an ellipsis): "show" has the rest. */
 #define CELL_MAX_CHARS 60
@@ -430,6 +432,63 @@ void cli_note(cli_state *cli, const char *format, ...)
   va_end(ap);
   fprintf(stderr, "%s\n", text);
   g_free(text);
+}
+
+/* ---- progress bars ---------------------------------------------------------------- */
+
+#define PROGRESS_WIDTH      30                    /* characters of the bar */
+#define PROGRESS_EVERY_USEC (G_USEC_PER_SEC / 10) /* redraw at most this often */
+
+struct cli_progress {
+  char *what;
+  gint64 drawn_at; /* monotonic time of the last redraw */
+};
+
+cli_progress *cli_progress_new(const char *what)
+{
+  if (!isatty(fileno(stderr)))
+    return NULL;
+  cli_progress *p = g_new0(cli_progress, 1);
+  p->what = g_strdup(what);
+  return p;
+}
+
+void cli_progress_update(cli_progress *p, size_t done, size_t total)
+{
+  if (p == NULL)
+    return;
+  gint64 t = g_get_monotonic_time();
+  if (done != total && t - p->drawn_at < PROGRESS_EVERY_USEC)
+    return;
+  p->drawn_at = t;
+  if (total == 0) { /* not known in advance (an mbox) */
+    fprintf(stderr, "\r%s: %zu\033[K", p->what, done);
+  } else {
+    size_t filled = MIN(done, total) * PROGRESS_WIDTH / total;
+    char bar[PROGRESS_WIDTH + 1];
+    memset(bar, '#', filled);
+    memset(bar + filled, '-', PROGRESS_WIDTH - filled);
+    bar[PROGRESS_WIDTH] = '\0';
+    fprintf(stderr, "\r%s: [%s] %zu/%zu\033[K", p->what, bar, done, total);
+  }
+  fflush(stderr);
+}
+
+void cli_progress_end(cli_progress *p)
+{
+  if (p == NULL)
+    return;
+  if (p->drawn_at != 0)
+    fputs("\r\033[K", stderr); /* the result follows on stdout */
+  fflush(stderr);
+  g_free(p->what);
+  g_free(p);
+}
+
+void cli_print_bytes(const void *data, size_t len)
+{
+  fwrite(data, 1, len, stdout);
+  fflush(stdout);
 }
 
 /* ---- failures ------------------------------------------------------------------ */

@@ -145,6 +145,85 @@ typedef struct {
   char *key, *value;
 } crm_attribute_row;
 
+/** Kinds of SLA definitions (the sla_def_* slots). @since 0.1 */
+#define CRM_SLA_DEF_CALENDAR 1
+#define CRM_SLA_DEF_POLICY   2
+
+/** One version of a stored calendar or policy. @since 0.1 */
+typedef struct {
+  crm_id id;
+  int64_t version;
+  int64_t ord; /**< policies: their order (listings sort by it); calendars: 0 */
+  char *name;
+  char *definition; /**< JSON text, written and read by the core only */
+  crm_time saved_at;
+} crm_sla_def_row;
+
+/** The SLA facts of a case that its row does not hold. @since 0.1 */
+typedef struct {
+  crm_id case_id;
+  int channel;            /**< channel of the first inbound contact; 0: none yet */
+  crm_time last_reply_at; /**< the latest public outbound reply; 0: none yet */
+} crm_sla_case_row;
+
+/** States of an SLA cycle, for the indexes. @since 0.1 */
+#define CRM_SLA_CYCLE_RUNNING 1
+#define CRM_SLA_CYCLE_PAUSED  2
+#define CRM_SLA_CYCLE_ENDED   3
+
+/** One cycle of one SLA metric of a case. @since 0.1 */
+typedef struct {
+  crm_id id, case_id;
+  int metric, cycle, state; /**< state: CRM_SLA_CYCLE_* */
+  int warn_percent;
+  crm_id policy, calendar; /**< calendar 0: 24x7 */
+  int64_t policy_version, calendar_version;
+  int64_t target;
+  crm_time started_at, mark_at; /**< mark_at: elapsed figures are counted up to it */
+  int64_t business_elapsed, calendar_elapsed;
+  crm_time due_at, warn_at;                            /**< 0: none (paused, ended, no warning) */
+  crm_time warned_at, breached_at, met_at, stopped_at; /**< 0: not yet */
+  crm_time next_fire_at; /**< the next warning or due instant not yet recorded; 0: none */
+  int64_t version;
+} crm_sla_cycle_row;
+
+/** One segment of an SLA cycle (append-only). @since 0.1 */
+typedef struct {
+  crm_id cycle;
+  int kind; /**< crm_sla_segment_t */
+  crm_time at, recorded_at;
+  int64_t business_elapsed, calendar_elapsed;
+  crm_time due_at;
+  int64_t calendar_version, policy_version;
+} crm_sla_segment_row;
+
+/** A contact preference (source NULL: none recorded). @since 0.1 */
+typedef struct {
+  crm_id customer;
+  int channel;
+  char *purpose;
+  int allowed;
+  char *source;
+  crm_time updated_at;
+} crm_preference_row;
+
+/** A customer merge; `record` is JSON written and read by the core only. @since 0.1 */
+typedef struct {
+  crm_id id, survivor, merged;
+  crm_time created_at, undone_at; /**< undone_at 0: in force */
+  char *record;
+} crm_merge_row;
+
+/** A duplicate-detection key of a customer (reason: the core's code). @since 0.1 */
+typedef struct {
+  crm_id customer;
+  int reason;
+  char *key;
+} crm_customer_key_row;
+
+/** Rows that belong to one customer (owned_list, owned_move). @since 0.1 */
+typedef enum { CRM_OWNED_IDENTITY = 1, CRM_OWNED_CASE, CRM_OWNED_INTERACTION } crm_owned_t;
+
 /** Callback of the list slots: `row` points to the slot's row type. */
 typedef int (*crm_row_fn)(const void *row, void *payload);
 
@@ -281,6 +360,131 @@ struct crm_backend_ops {
   crm_status (*attachment_get)(crm_backend *b, crm_id id, crm_attachment_row *out);
   /** Metadata only, in insertion order (crm_attachment_row). */
   crm_status (*attachment_list)(crm_backend *b, crm_id interaction, crm_row_fn cb, void *payload);
+
+  /* --- SLA: calendars, policies, timers, cycles (required) --- */
+  /** Insert a new definition of `kind` (CRM_SLA_DEF_*) as its version
+      row->version; sets row->id. */
+  crm_status (*sla_def_insert)(crm_backend *b, int kind, crm_sla_def_row *row);
+  /** Make `row` the current version (row->version) of the definition,
+      keeping the older versions, where the current version is
+      `old_version`; CRM_ECONFLICT otherwise, CRM_ENOTFOUND without it. */
+  crm_status (*sla_def_update)(crm_backend *b, int kind, const crm_sla_def_row *row,
+                               int64_t old_version);
+  /** One version of a definition (0: the current one); CRM_ENOTFOUND. */
+  crm_status (*sla_def_get)(crm_backend *b, int kind, crm_id id, int64_t version,
+                            crm_sla_def_row *out);
+  /** The current version of every definition of `kind`, by (ord, id)
+      (crm_sla_def_row). */
+  crm_status (*sla_def_list)(crm_backend *b, int kind, crm_row_fn cb, void *payload);
+  /** CRM_ENOTFOUND when never stored. */
+  crm_status (*sla_case_get)(crm_backend *b, crm_id case_id, crm_sla_case_row *out);
+  /** Insert or replace. */
+  crm_status (*sla_case_put)(crm_backend *b, const crm_sla_case_row *row);
+  /** Sets row->id; CRM_EEXISTS when (case_id, metric, cycle) exists. */
+  crm_status (*sla_cycle_insert)(crm_backend *b, crm_sla_cycle_row *row);
+  crm_status (*sla_cycle_get)(crm_backend *b, crm_id id, crm_sla_cycle_row *out);
+  /** Compare-and-swap like case_update (row->version is the new version). */
+  crm_status (*sla_cycle_update)(crm_backend *b, const crm_sla_cycle_row *row, int64_t old_version);
+  /** A case's cycles by (metric, cycle); `latest_only`: only the highest
+      cycle of each metric (crm_sla_cycle_row). */
+  crm_status (*sla_cycle_list_case)(crm_backend *b, crm_id case_id, int latest_only, crm_row_fn cb,
+                                    void *payload);
+  /** Cycles with 0 < next_fire_at <= before, by (next_fire_at, id), at
+      most `limit`, through an index on next_fire_at (crm_sla_cycle_row). */
+  crm_status (*sla_cycle_list_fire)(crm_backend *b, crm_time before, unsigned int limit,
+                                    crm_row_fn cb, void *payload);
+  /** Running cycles with 0 < due_at < before and (due_at, id) after
+      (after_due, after_id), by (due_at, id), at most `limit`, through an
+      index (crm_sla_cycle_row). */
+  crm_status (*sla_cycle_list_due)(crm_backend *b, crm_time before, crm_time after_due,
+                                   crm_id after_id, unsigned int limit, crm_row_fn cb,
+                                   void *payload);
+  /** Running or paused cycles with id > after_id, by id, at most `limit`;
+      calendar > 0 keeps those computed with that calendar, policy > 0
+      those of that policy (crm_sla_cycle_row). */
+  crm_status (*sla_cycle_list_open)(crm_backend *b, crm_id calendar, crm_id policy, crm_id after_id,
+                                    unsigned int limit, crm_row_fn cb, void *payload);
+  /** Cases with a running cycle whose 0 < due_at < before and id >
+      after_id, ascending, each once, at most `limit` (row: a const crm_id *). */
+  crm_status (*sla_case_list_due)(crm_backend *b, crm_time before, crm_id after_id,
+                                  unsigned int limit, crm_row_fn cb, void *payload);
+  crm_status (*sla_segment_insert)(crm_backend *b, const crm_sla_segment_row *row);
+  /** A cycle's segments in insertion order (crm_sla_segment_row). */
+  crm_status (*sla_segment_list)(crm_backend *b, crm_id cycle, crm_row_fn cb, void *payload);
+
+  /* --- customer lifecycle: merge, duplicates, export, erase (required) --- */
+  /** Ids of the rows of `what` that belong to `customer`, ascending (row:
+      a const crm_id *). */
+  crm_status (*owned_list)(crm_backend *b, crm_owned_t what, crm_id customer, crm_row_fn cb,
+                           void *payload);
+  /** Give row `id` of `what` to customer `to` where it belongs to `from`;
+      CRM_ENOTFOUND otherwise. Touches no other column. */
+  crm_status (*owned_move)(crm_backend *b, crm_owned_t what, crm_id id, crm_id from, crm_id to);
+  /** A customer's preferences by (channel, purpose) (crm_preference_row). */
+  crm_status (*preference_list)(crm_backend *b, crm_id customer, crm_row_fn cb, void *payload);
+  /** Insert or replace every field of the (customer, channel, purpose) row. */
+  crm_status (*preference_put)(crm_backend *b, const crm_preference_row *row);
+  /** CRM_ENOTFOUND when absent. */
+  crm_status (*preference_delete)(crm_backend *b, crm_id customer, int channel,
+                                  const char *purpose);
+  /** Insert; sets row->id. */
+  crm_status (*merge_insert)(crm_backend *b, crm_merge_row *row);
+  /** Merges whose survivor or merged customer is `customer`, oldest first
+      (crm_merge_row). */
+  crm_status (*merge_list)(crm_backend *b, crm_id customer, crm_row_fn cb, void *payload);
+  /** Write undone_at and record of merge row->id; CRM_ENOTFOUND without it. */
+  crm_status (*merge_update)(crm_backend *b, const crm_merge_row *row);
+  /** Replace every key of `customer` by keys[0..n). */
+  crm_status (*customer_keys_set)(crm_backend *b, crm_id customer, const crm_customer_key_row *keys,
+                                  size_t n);
+  /** The rows holding (reason, key), by customer, through an index
+      (crm_customer_key_row). */
+  crm_status (*customer_keys_find)(crm_backend *b, int reason, const char *key, crm_row_fn cb,
+                                   void *payload);
+  /** Events of one entity, oldest first, through an index (crm_event_row). */
+  crm_status (*event_list_entity)(crm_backend *b, const char *entity, crm_id entity_id,
+                                  crm_row_fn cb, void *payload);
+  /** Replace the payload of event `seq`; CRM_ENOTFOUND without it. */
+  crm_status (*event_set_payload)(crm_backend *b, int64_t seq, const char *payload);
+  /** Write subject, body, external_ref and in_reply_to of interaction
+      row->id; CRM_ENOTFOUND without it. */
+  crm_status (*interaction_set_texts)(crm_backend *b, const crm_interaction_row *row);
+  /** Participants (kind, value) of any interaction, through an index
+      (crm_participant_row). */
+  crm_status (*participant_find)(crm_backend *b, int kind, const char *value, crm_row_fn cb,
+                                 void *payload);
+  /** Replace the value of the participants (interaction, kind, value), any role. */
+  crm_status (*participant_set_value)(crm_backend *b, crm_id interaction, int kind,
+                                      const char *value, const char *new_value);
+  /** Write filename, media_type, size, sha256 and data of attachment
+      row->id; CRM_ENOTFOUND without it. */
+  crm_status (*attachment_rewrite)(crm_backend *b, const crm_attachment_row *row);
+  /** Outside any transaction: make content deleted or overwritten by
+      committed transactions unrecoverable from the store's own files
+      (SQLite: a TRUNCATE checkpoint of the WAL; CRM_EBUSY while readers
+      hold old pages). */
+  crm_status (*compact)(crm_backend *b);
+
+  /* --- incidents, search, reports (required) --- */
+  /** Set (value NULL: delete, no error when absent) one entry of an
+      incident's affected scope. */
+  crm_status (*incident_scope_set)(crm_backend *b, crm_id incident, const char *key,
+                                   const char *value);
+  /** An incident's scope entries sorted by key (crm_attribute_row). */
+  crm_status (*incident_scope_list)(crm_backend *b, crm_id incident, crm_row_fn cb, void *payload);
+  /** Incidents with id > after_id whose status bit (1u << status) is in
+      `status_mask`, that have at least one scope entry and whose every
+      scope entry equals the customer attribute (CRM_ENTITY_CUSTOMER) of
+      the same key; ascending, at most `limit`, driven by the customer's
+      attributes through an index on (key, value) of the scope entries
+      (row: a const crm_id *). */
+  crm_status (*incident_match)(crm_backend *b, crm_id customer, uint32_t status_mask,
+                               crm_id after_id, unsigned int limit, crm_row_fn cb, void *payload);
+  /** The cases linked `kind` to case `to` (links from_case -> to) with id >
+      after_id, ascending, at most `limit`, through an index on (to_case,
+      kind, from_case) (row: a const crm_id *). */
+  crm_status (*link_list_to)(crm_backend *b, crm_id to, int kind, crm_id after_id,
+                             unsigned int limit, crm_row_fn cb, void *payload);
 };
 
 #define CRM_BACKEND_OPS_VERSION 1
@@ -325,6 +529,10 @@ CRM_EXTERN(void) crm_attachment_row_clear(crm_attachment_row *row);
 CRM_EXTERN(void) crm_party_row_clear(crm_party_row *row);
 CRM_EXTERN(void) crm_event_row_clear(crm_event_row *row);
 CRM_EXTERN(void) crm_attribute_row_clear(crm_attribute_row *row);
+CRM_EXTERN(void) crm_sla_def_row_clear(crm_sla_def_row *row);
+CRM_EXTERN(void) crm_preference_row_clear(crm_preference_row *row);
+CRM_EXTERN(void) crm_merge_row_clear(crm_merge_row *row);
+CRM_EXTERN(void) crm_customer_key_row_clear(crm_customer_key_row *row);
 
 CRM_END_DECL
 

@@ -123,4 +123,71 @@ crm_status crm__sqlite_attachment_get(crm_backend *b, crm_id id, crm_attachment_
 crm_status crm__sqlite_attachment_list(crm_backend *b, crm_id interaction, crm_row_fn cb,
                                        void *payload);
 
+/* sqlite_sla.c: SLA calendars, policies, timers, cycles */
+crm_status crm__sqlite_sla_def_insert(crm_backend *b, int kind, crm_sla_def_row *row);
+crm_status crm__sqlite_sla_def_update(crm_backend *b, int kind, const crm_sla_def_row *row,
+                                      int64_t old_version);
+crm_status crm__sqlite_sla_def_get(crm_backend *b, int kind, crm_id id, int64_t version,
+                                   crm_sla_def_row *out);
+crm_status crm__sqlite_sla_def_list(crm_backend *b, int kind, crm_row_fn cb, void *payload);
+crm_status crm__sqlite_sla_case_get(crm_backend *b, crm_id case_id, crm_sla_case_row *out);
+crm_status crm__sqlite_sla_case_put(crm_backend *b, const crm_sla_case_row *row);
+crm_status crm__sqlite_sla_cycle_insert(crm_backend *b, crm_sla_cycle_row *row);
+crm_status crm__sqlite_sla_cycle_get(crm_backend *b, crm_id id, crm_sla_cycle_row *out);
+crm_status crm__sqlite_sla_cycle_update(crm_backend *b, const crm_sla_cycle_row *row,
+                                        int64_t old_version);
+crm_status crm__sqlite_sla_cycle_list_case(crm_backend *b, crm_id case_id, int latest_only,
+                                           crm_row_fn cb, void *payload);
+crm_status crm__sqlite_sla_cycle_list_fire(crm_backend *b, crm_time before, unsigned int limit,
+                                           crm_row_fn cb, void *payload);
+crm_status crm__sqlite_sla_cycle_list_due(crm_backend *b, crm_time before, crm_time after_due,
+                                          crm_id after_id, unsigned int limit, crm_row_fn cb,
+                                          void *payload);
+crm_status crm__sqlite_sla_cycle_list_open(crm_backend *b, crm_id calendar, crm_id policy,
+                                           crm_id after_id, unsigned int limit, crm_row_fn cb,
+                                           void *payload);
+crm_status crm__sqlite_sla_case_list_due(crm_backend *b, crm_time before, crm_id after_id,
+                                         unsigned int limit, crm_row_fn cb, void *payload);
+crm_status crm__sqlite_sla_segment_insert(crm_backend *b, const crm_sla_segment_row *row);
+crm_status crm__sqlite_sla_segment_list(crm_backend *b, crm_id cycle, crm_row_fn cb, void *payload);
+
+/* sqlite_lifecycle.c: customer lifecycle (merge, duplicates, export, erase) */
+crm_status crm__sqlite_owned_list(crm_backend *b, crm_owned_t what, crm_id customer, crm_row_fn cb,
+                                  void *payload);
+crm_status crm__sqlite_owned_move(crm_backend *b, crm_owned_t what, crm_id id, crm_id from,
+                                  crm_id to);
+crm_status crm__sqlite_preference_list(crm_backend *b, crm_id customer, crm_row_fn cb,
+                                       void *payload);
+crm_status crm__sqlite_preference_put(crm_backend *b, const crm_preference_row *row);
+crm_status crm__sqlite_preference_delete(crm_backend *b, crm_id customer, int channel,
+                                         const char *purpose);
+crm_status crm__sqlite_merge_insert(crm_backend *b, crm_merge_row *row);
+crm_status crm__sqlite_merge_list(crm_backend *b, crm_id customer, crm_row_fn cb, void *payload);
+crm_status crm__sqlite_merge_update(crm_backend *b, const crm_merge_row *row);
+crm_status crm__sqlite_customer_keys_set(crm_backend *b, crm_id customer,
+                                         const crm_customer_key_row *keys, size_t n);
+crm_status crm__sqlite_customer_keys_find(crm_backend *b, int reason, const char *key,
+                                          crm_row_fn cb, void *payload);
+crm_status crm__sqlite_event_list_entity(crm_backend *b, const char *entity, crm_id entity_id,
+                                         crm_row_fn cb, void *payload);
+crm_status crm__sqlite_event_set_payload(crm_backend *b, int64_t seq, const char *payload);
+crm_status crm__sqlite_interaction_set_texts(crm_backend *b, const crm_interaction_row *row);
+crm_status crm__sqlite_participant_find(crm_backend *b, int kind, const char *value, crm_row_fn cb,
+                                        void *payload);
+crm_status crm__sqlite_participant_set_value(crm_backend *b, crm_id interaction, int kind,
+                                             const char *value, const char *new_value);
+crm_status crm__sqlite_attachment_rewrite(crm_backend *b, const crm_attachment_row *row);
+crm_status crm__sqlite_compact(crm_backend *b);
+
+/* sqlite_incidents.c: incidents, search, reports */
+crm_status crm__sqlite_incident_scope_set(crm_backend *b, crm_id incident, const char *key,
+                                          const char *value);
+crm_status crm__sqlite_incident_scope_list(crm_backend *b, crm_id incident, crm_row_fn cb,
+                                           void *payload);
+crm_status crm__sqlite_incident_match(crm_backend *b, crm_id customer, uint32_t status_mask,
+                                      crm_id after_id, unsigned int limit, crm_row_fn cb,
+                                      void *payload);
+crm_status crm__sqlite_link_list_to(crm_backend *b, crm_id to, int kind, crm_id after_id,
+                                    unsigned int limit, crm_row_fn cb, void *payload);
+
 #endif
