@@ -46,6 +46,12 @@
  *    it), due_at, target (business seconds); each once per cycle
  *  - "sla.policy" (sla_policy): policy, name, version, order
  *  - "calendar.saved" (calendar): calendar, name, version
+ *  - "customer.merged", "customer.unmerged", "customer.erased" (customer):
+ *    documented with crm_customer_merge, crm_customer_unmerge and
+ *    crm_customer_erase in crm/customer.h; "customer.preference" also
+ *    carries `source` when set with crm_customer_set_preference_ext
+ *  - "incident.update" (customer), "incident.scope" (case): documented at
+ *    the top of crm/incident.h
  *
  * SPDX-License-Identifier: MIT
  */
