@@ -76,6 +76,14 @@ crm_status crm__sqlite_exec_stmt(crm_sqlite *s, sqlite3_stmt *st, const char *do
   return result;
 }
 
+crm_status crm__sqlite_insert(crm_sqlite *s, sqlite3_stmt *st, const char *doing, int64_t *id)
+{
+  crm_status r = crm__sqlite_exec_stmt(s, st, doing);
+  if (r == CRM_OK)
+    *id = sqlite3_last_insert_rowid(s->db);
+  return r;
+}
+
 crm_status crm__sqlite_step_row(crm_sqlite *s, sqlite3_stmt *st, const char *doing)
 {
   int rc = first_step(s, st);

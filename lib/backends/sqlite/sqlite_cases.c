@@ -213,10 +213,7 @@ crm_status crm__sqlite_case_insert(crm_backend *b, crm_case_row *row)
   if (st == NULL)
     return CRM_ERROR;
   bind_case_fields(st, row);
-  crm_status r = crm__sqlite_exec_stmt(s, st, "inserting a case");
-  if (r == CRM_OK)
-    row->id = sqlite3_last_insert_rowid(s->db);
-  return r;
+  return crm__sqlite_insert(s, st, "inserting a case", &row->id);
 }
 
 crm_status crm__sqlite_case_get(crm_backend *b, crm_id id, crm_case_row *out)

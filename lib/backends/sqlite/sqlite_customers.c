@@ -50,10 +50,7 @@ crm_status crm__sqlite_customer_insert(crm_backend *b, crm_customer_row *row)
   if (st == NULL)
     return CRM_ERROR;
   bind_customer_fields(st, row);
-  crm_status r = crm__sqlite_exec_stmt(s, st, "inserting a customer");
-  if (r == CRM_OK)
-    row->id = sqlite3_last_insert_rowid(s->db);
-  return r;
+  return crm__sqlite_insert(s, st, "inserting a customer", &row->id);
 }
 
 crm_status crm__sqlite_customer_get(crm_backend *b, crm_id id, crm_customer_row *out)

@@ -86,10 +86,7 @@ crm_status crm__sqlite_event_append(crm_backend *b, crm_event_row *row)
   crm__sqlite_bind_text(st, 4, row->entity);
   sqlite3_bind_int64(st, 5, row->entity_id);
   crm__sqlite_bind_text(st, 6, row->payload);
-  crm_status r = crm__sqlite_exec_stmt(s, st, "appending an event");
-  if (r == CRM_OK)
-    row->seq = sqlite3_last_insert_rowid(s->db);
-  return r;
+  return crm__sqlite_insert(s, st, "appending an event", &row->seq);
 }
 
 static void read_event(sqlite3_stmt *st, void *p)

@@ -219,10 +219,7 @@ crm_status crm__sqlite_attachment_insert(crm_backend *b, crm_attachment_row *row
     sqlite3_bind_zeroblob(st, 6, 0);
   else
     sqlite3_bind_blob64(st, 6, row->data, row->size, SQLITE_STATIC);
-  crm_status r = crm__sqlite_exec_stmt(s, st, "storing an attachment");
-  if (r == CRM_OK)
-    row->id = sqlite3_last_insert_rowid(s->db);
-  return r;
+  return crm__sqlite_insert(s, st, "storing an attachment", &row->id);
 }
 
 static void read_attachment_meta(sqlite3_stmt *st, void *p)

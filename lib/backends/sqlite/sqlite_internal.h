@@ -32,6 +32,8 @@ sqlite3_stmt *crm__sqlite_stmt(crm_sqlite *s, const char *sql);
 crm_status crm__sqlite_fail(crm_sqlite *s, int rc, const char *doing);
 /* Run a statement that returns no rows; CRM_EEXISTS on a UNIQUE violation. */
 crm_status crm__sqlite_exec_stmt(crm_sqlite *s, sqlite3_stmt *st, const char *doing);
+/* Run an INSERT and store the new rowid in *id on success. */
+crm_status crm__sqlite_insert(crm_sqlite *s, sqlite3_stmt *st, const char *doing, int64_t *id);
 /* Step a single-row query: CRM_OK with a row, CRM_ENOTFOUND without. */
 crm_status crm__sqlite_step_row(crm_sqlite *s, sqlite3_stmt *st, const char *doing);
 /* Run plain SQL (no parameters). */

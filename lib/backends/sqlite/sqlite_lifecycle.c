@@ -150,10 +150,7 @@ crm_status crm__sqlite_merge_insert(crm_backend *b, crm_merge_row *row)
   sqlite3_bind_int64(st, 3, row->created_at);
   sqlite3_bind_int64(st, 4, row->undone_at);
   crm__sqlite_bind_text(st, 5, row->record ? row->record : "{}");
-  crm_status r = crm__sqlite_exec_stmt(s, st, "recording a merge");
-  if (r == CRM_OK)
-    row->id = sqlite3_last_insert_rowid(s->db);
-  return r;
+  return crm__sqlite_insert(s, st, "recording a merge", &row->id);
 }
 
 static void read_merge(sqlite3_stmt *st, void *p)

@@ -240,10 +240,7 @@ crm_status crm__sqlite_sla_cycle_insert(crm_backend *b, crm_sla_cycle_row *row)
   if (st == NULL)
     return CRM_ERROR;
   bind_cycle_fields(st, row);
-  crm_status r = crm__sqlite_exec_stmt(s, st, "inserting an SLA cycle");
-  if (r == CRM_OK)
-    row->id = sqlite3_last_insert_rowid(s->db);
-  return r;
+  return crm__sqlite_insert(s, st, "inserting an SLA cycle", &row->id);
 }
 
 crm_status crm__sqlite_sla_cycle_get(crm_backend *b, crm_id id, crm_sla_cycle_row *out)
