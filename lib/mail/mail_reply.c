@@ -124,13 +124,16 @@ static int collect_inbound(const void *row, void *payload)
   return 0;
 }
 
-/* If interaction `id` carries a Message-ID, it is the parent. */
+/* If interaction `id` carries a Message-ID, it is the parent; an
+   auto-generated message (an out-of-office, a bounce) never is: the reply
+   answers the customer. */
 static crm_status try_parent(reply *r, crm_id id)
 {
   crm_interaction *ix = NULL;
   CRM__TRY(crm_interaction_lookup(&ix, r->db, id));
   const char *mid = crm_interaction_attribute(ix, "mail.message_id");
-  if (mid && crm_interaction_external_ref(ix)) {
+  int automatic = crm_interaction_attribute(ix, "mail.auto_generated") != NULL;
+  if (mid && crm_interaction_external_ref(ix) && !automatic) {
     r->parent_id = g_strdup(mid);
     r->parent_ref = g_strdup(crm_interaction_external_ref(ix));
   }
@@ -138,7 +141,8 @@ static crm_status try_parent(reply *r, crm_id id)
   return CRM_OK;
 }
 
-/* The newest inbound message of the case that has a Message-ID. */
+/* The newest inbound message of the case that has a Message-ID and was
+   written by a person. */
 static crm_status find_parent(reply *r)
 {
   inbound_page page = {g_array_new(FALSE, FALSE, sizeof(crm_id)), 0, 0, 0};

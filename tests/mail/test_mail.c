@@ -933,6 +933,20 @@ static void test_reply_threads_back(void **state)
   assert_non_null(strstr(raw.ptr, "In-Reply-To: <answer@example.com>\r\n"));
   assert_non_null(strstr(raw.ptr, "Subject: Re: Printer on fire [#1]\r\n"));
   crm_buf_dispose(&raw);
+
+  /* an out-of-office joins the case, but the next reply still answers the
+     customer's own message, not the robot's */
+  const char *ooo = "From: Alice Example <alice@example.com>\n"
+                    "Subject: Out of office: Re: Printer on fire [#1]\n"
+                    "Auto-Submitted: auto-replied\nIn-Reply-To: <answer@example.com>\n"
+                    "Message-ID: <ooo-after-answer@example.com>\n\nBack on Monday.\n";
+  crm_mail_result away = ingest_bytes(t, ooo, strlen(ooo), NULL);
+  assert_int_equal(away.case_id, first.case_id);
+  assert_true(away.auto_generated);
+  assert_crm_ok(crm_mail_reply(&raw, t->db, first.case_id, 0, "Noted.", &o));
+  assert_non_null(strstr(raw.ptr, "In-Reply-To: <answer@example.com>\r\n"));
+  assert_null(strstr(raw.ptr, "ooo-after-answer"));
+  crm_buf_dispose(&raw);
 }
 
 static void test_reply_errors(void **state)
