@@ -30,43 +30,48 @@ static const crm_backend_ops *find_locked(const char *scheme)
   return NULL;
 }
 
+/* Slot lists, one X(slot) per required slot, by the block of
+   crm/sys/backend.h they come from (kept by hand: clang-format cannot lay
+   out long macros stably). */
+// clang-format off
+#define CRM__CORE_SLOTS(X) \
+  X(open) X(close) X(begin) X(commit) X(rollback) X(savepoint) \
+  X(savepoint_release) X(savepoint_rollback) X(setting_get) X(setting_set) \
+  X(cursor_get) X(cursor_set) X(event_append) X(event_list) X(customer_insert) \
+  X(customer_get) \
+  X(customer_update) X(identity_insert) X(identity_find) X(identity_delete) \
+  X(identity_list) X(preference_get) X(preference_set) X(attribute_set) \
+  X(attribute_list) X(label_add) X(label_remove) X(label_list) X(queue_insert) \
+  X(queue_get) X(agent_insert) X(agent_get) X(member_set) X(member_get) \
+  X(member_delete) X(case_insert) X(case_get) X(case_update) X(case_query) \
+  X(case_list_resolved_before) X(link_insert) X(link_list) X(interaction_insert) \
+  X(interaction_get) X(interaction_find_ref) X(interaction_set_case) X(timeline) \
+  X(participant_insert) X(participant_list) X(attachment_insert) X(attachment_get) \
+  X(attachment_list)
+
 /* SLA: calendars, policies, timers, cycles */
-#define CRM__SLA_SLOTS(X)                                                                         \
-  X(sla_def_insert)                                                                               \
-  X(sla_def_update)                                                                               \
-  X(sla_def_get) X(sla_def_list) X(sla_case_get) X(sla_case_put) X(sla_cycle_insert)              \
-      X(sla_cycle_get) X(sla_cycle_update) X(sla_cycle_list_case) X(sla_cycle_list_fire)          \
-          X(sla_cycle_list_due) X(sla_cycle_list_open) X(sla_case_list_due) X(sla_segment_insert) \
-              X(sla_segment_list)
+#define CRM__SLA_SLOTS(X) \
+  X(sla_def_insert) X(sla_def_update) X(sla_def_get) X(sla_def_list) \
+  X(sla_case_get) X(sla_case_put) X(sla_cycle_insert) X(sla_cycle_get) \
+  X(sla_cycle_update) X(sla_cycle_list_case) X(sla_cycle_list_fire) \
+  X(sla_cycle_list_due) X(sla_cycle_list_open) X(sla_case_list_due) \
+  X(sla_segment_insert) X(sla_segment_list)
 
 /* customer lifecycle: merge, duplicates, export, erase */
-#define CRM__LIFECYCLE_SLOTS(X)                                                                  \
-  X(owned_list)                                                                                  \
-  X(owned_move) X(preference_list) X(preference_put) X(preference_delete) X(merge_insert)        \
-      X(merge_list) X(merge_update) X(customer_keys_set) X(customer_keys_find)                   \
-          X(event_list_entity) X(event_set_payload) X(interaction_set_texts) X(participant_find) \
-              X(participant_set_value) X(attachment_rewrite) X(compact)
+#define CRM__LIFECYCLE_SLOTS(X) \
+  X(owned_list) X(owned_move) X(preference_list) X(preference_put) \
+  X(preference_delete) X(merge_insert) X(merge_list) X(merge_update) \
+  X(customer_keys_set) X(customer_keys_find) X(event_list_entity) \
+  X(event_set_payload) X(interaction_set_texts) X(participant_find) \
+  X(participant_set_value) X(attachment_rewrite) X(compact)
 
 /* incidents, search, reports */
 #define CRM__INCIDENT_SLOTS(X) \
   X(incident_scope_set) X(incident_scope_list) X(incident_match) X(link_list_to)
 
-#define REQUIRED_SLOTS(X)                                                                          \
-  X(open)                                                                                          \
-  X(close)                                                                                         \
-  X(begin) X(commit) X(rollback) X(savepoint) X(savepoint_release) X(savepoint_rollback)           \
-      X(setting_get) X(setting_set) X(cursor_get) X(cursor_set) X(event_append) X(event_list) X(   \
-          customer_insert) X(customer_get) X(customer_update) X(identity_insert) X(identity_find)  \
-          X(identity_delete) X(identity_list) X(preference_get) X(preference_set) X(attribute_set) \
-              X(attribute_list) X(label_add) X(label_remove) X(label_list) X(queue_insert)         \
-                  X(queue_get) X(agent_insert) X(agent_get) X(member_set) X(member_get)            \
-                      X(member_delete) X(case_insert) X(case_get) X(case_update) X(case_query)     \
-                          X(case_list_resolved_before) X(link_insert) X(link_list)                 \
-                              X(interaction_insert) X(interaction_get) X(interaction_find_ref)     \
-                                  X(interaction_set_case) X(timeline) X(participant_insert)        \
-                                      X(participant_list) X(attachment_insert) X(attachment_get)   \
-                                          X(attachment_list) CRM__SLA_SLOTS(X)                     \
-                                              CRM__LIFECYCLE_SLOTS(X) CRM__INCIDENT_SLOTS(X)
+#define REQUIRED_SLOTS(X) \
+  CRM__CORE_SLOTS(X) CRM__SLA_SLOTS(X) CRM__LIFECYCLE_SLOTS(X) CRM__INCIDENT_SLOTS(X)
+// clang-format on
 
 static crm_status register_locked(const crm_backend_ops *ops)
 {
