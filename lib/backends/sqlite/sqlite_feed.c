@@ -89,7 +89,7 @@ crm_status crm__sqlite_event_append(crm_backend *b, crm_event_row *row)
   return crm__sqlite_insert(s, st, "appending an event", &row->seq);
 }
 
-static void read_event(sqlite3_stmt *st, void *p)
+void crm__sqlite_read_event(sqlite3_stmt *st, void *p)
 {
   crm_event_row *row = p;
   row->seq = sqlite3_column_int64(st, 0);
@@ -112,6 +112,6 @@ crm_status crm__sqlite_event_list(crm_backend *b, int64_t after_seq, unsigned in
     return CRM_ERROR;
   sqlite3_bind_int64(st, 1, after_seq);
   sqlite3_bind_int64(st, 2, limit);
-  return crm__sqlite_list(s, st, read_event, (crm__sqlite_clear_fn)crm_event_row_clear,
+  return crm__sqlite_list(s, st, crm__sqlite_read_event, (crm__sqlite_clear_fn)crm_event_row_clear,
                           sizeof(crm_event_row), cb, payload, "reading events");
 }

@@ -56,6 +56,10 @@ crm_status crm__sqlite_list(crm_sqlite *s, sqlite3_stmt *st, crm__sqlite_read_fn
                             crm__sqlite_clear_fn clear, size_t row_size, crm_row_fn cb,
                             void *payload, const char *doing);
 
+/* An events row (seq, time, actor, kind, entity, entity_id, payload) into a
+   crm_event_row (sqlite_feed.c; the erase slots read events too). */
+void crm__sqlite_read_event(sqlite3_stmt *st, void *p);
+
 /* Slots, by file. */
 /* sqlite_feed.c: settings, cursors, events */
 crm_status crm__sqlite_setting_get(crm_backend *b, const char *name, char **out);

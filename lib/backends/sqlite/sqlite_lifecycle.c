@@ -246,18 +246,6 @@ crm_status crm__sqlite_customer_keys_find(crm_backend *b, int reason, const char
 /* ------------------------------------------------------------------ */
 /* events                                                               */
 
-static void read_event(sqlite3_stmt *st, void *p)
-{
-  crm_event_row *row = p;
-  row->seq = sqlite3_column_int64(st, 0);
-  row->time = sqlite3_column_int64(st, 1);
-  row->actor = crm__sqlite_col_id(st, 2);
-  row->kind = crm__sqlite_col_text(st, 3);
-  row->entity = crm__sqlite_col_text(st, 4);
-  row->entity_id = sqlite3_column_int64(st, 5);
-  row->payload = crm__sqlite_col_text(st, 6);
-}
-
 crm_status crm__sqlite_event_list_entity(crm_backend *b, const char *entity, crm_id entity_id,
                                          crm_row_fn cb, void *payload)
 {
@@ -269,7 +257,7 @@ crm_status crm__sqlite_event_list_entity(crm_backend *b, const char *entity, crm
     return CRM_ERROR;
   crm__sqlite_bind_text(st, 1, entity);
   sqlite3_bind_int64(st, 2, entity_id);
-  return crm__sqlite_list(s, st, read_event, (crm__sqlite_clear_fn)crm_event_row_clear,
+  return crm__sqlite_list(s, st, crm__sqlite_read_event, (crm__sqlite_clear_fn)crm_event_row_clear,
                           sizeof(crm_event_row), cb, payload, "listing an entity's events");
 }
 
