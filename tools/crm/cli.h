@@ -71,11 +71,20 @@ crm_status cli_parse_int(int64_t *out, const char *text, const char *what);
 /* ISO 8601 ("2025-11-03T09:15:00+01:00", "2025-11-03 09:15" local time,
    "2025-11-03") or epoch seconds. */
 crm_status cli_parse_time(crm_time *out, const char *text);
+/* Seconds: "3600", or units w d h m s ("90m", "4h", "1d 2h", "1h30m"). */
+crm_status cli_parse_duration(int64_t *out, const char *text);
 /* "none", "0" or an id. */
 crm_status cli_parse_optional_id(crm_id *out, const char *text, const char *what);
 /* A customer: an id, an e-mail address, a "+..." phone number, or
    KIND:VALUE with KIND an identity kind name ("external:M-1234"). */
 crm_status cli_resolve_customer(crm_id *out, cli_state *cli, const char *text);
+
+/* The bytes of a file ("-": standard input; g_free). CRM_ENOTFOUND for a
+   missing file, CRM_ERROR for an unreadable one. */
+crm_status cli_read_input(char **data, gsize *len, const char *path);
+/* A file holding one JSON object (calendar and policy definitions); the
+   object lives as long as *parser (g_object_unref). */
+crm_status cli_load_json_object(JsonParser **parser, JsonObject **out, const char *path);
 
 /* Enum names, by walking libcrm's crm_*_name functions; '-' may stand for
    '_' ("in-person"). An unknown name fails naming the accepted ones. */
@@ -89,6 +98,7 @@ crm_status cli_parse_case_kind(crm_case_kind_t *out, const char *text);
 crm_status cli_parse_link(crm_link_t *out, const char *text);
 crm_status cli_parse_role(crm_role_t *out, const char *text);
 crm_status cli_parse_customer_status(crm_customer_status_t *out, const char *text);
+crm_status cli_parse_sla_metric(crm_sla_metric_t *out, const char *text);
 
 /* Record a bad value found by the tool itself; returns CRM_EINVALID and
    cli_fail prints this message instead of libcrm's (output.c). */
@@ -118,6 +128,8 @@ void cli_obj_str(cli_obj *o, const char *key, const char *label, const char *tex
 void cli_obj_bool(cli_obj *o, const char *key, const char *label, gboolean value);
 void cli_obj_time(cli_obj *o, const char *key, const char *label, crm_time t); /* 0: none */
 void cli_obj_strv(cli_obj *o, const char *key, const char *label, GPtrArray *strings);
+/* Seconds: a number in JSON, "2d 4h" for humans. */
+void cli_obj_duration(cli_obj *o, const char *key, const char *label, int64_t seconds);
 /* A JSON value parsed from text (an event payload); shown as the text. */
 void cli_obj_json(cli_obj *o, const char *key, const char *label, const char *json_text);
 /* Takes ownership of `child` (an object or a list). */
@@ -132,6 +144,8 @@ size_t cli_list_size(const cli_list *l);
 /* Print (JSON or human) and free; return CLI_EXIT_OK. */
 int cli_emit_obj(cli_state *cli, cli_obj *o);
 int cli_emit_list(cli_state *cli, cli_list *l);
+/* A JSON document (an export) printed as indented JSON in both modes. */
+int cli_emit_json_text(cli_state *cli, const char *json_text);
 /* One compact JSON line (or one table-less line) per object: for streams. */
 void cli_emit_stream_item(cli_state *cli, cli_obj *o);
 /* A note for humans on stderr (not in --json mode): hints, "no cases". */
@@ -175,6 +189,11 @@ int cmd_customer_show(cli_state *cli, int argc, char **argv);
 int cmd_customer_prefs(cli_state *cli, int argc, char **argv);
 int cmd_customer_update(cli_state *cli, int argc, char **argv);
 int cmd_customer_attr(cli_state *cli, int argc, char **argv);
+int cmd_customer_duplicates(cli_state *cli, int argc, char **argv);
+int cmd_customer_merge(cli_state *cli, int argc, char **argv);
+int cmd_customer_unmerge(cli_state *cli, int argc, char **argv);
+int cmd_customer_export(cli_state *cli, int argc, char **argv);
+int cmd_customer_erase(cli_state *cli, int argc, char **argv);
 int cmd_identity_add(cli_state *cli, int argc, char **argv);
 int cmd_identity_remove(cli_state *cli, int argc, char **argv);
 int cmd_identity_list(cli_state *cli, int argc, char **argv);
@@ -199,6 +218,22 @@ int cmd_agent_show(cli_state *cli, int argc, char **argv);
 int cmd_agent_join(cli_state *cli, int argc, char **argv);
 int cmd_agent_leave(cli_state *cli, int argc, char **argv);
 int cmd_agent_skill(cli_state *cli, int argc, char **argv);
+int cmd_calendar_define(cli_state *cli, int argc, char **argv);
+int cmd_calendar_update(cli_state *cli, int argc, char **argv);
+int cmd_calendar_show(cli_state *cli, int argc, char **argv);
+int cmd_policy_define(cli_state *cli, int argc, char **argv);
+int cmd_policy_update(cli_state *cli, int argc, char **argv);
+int cmd_policy_show(cli_state *cli, int argc, char **argv);
+int cmd_sla_due(cli_state *cli, int argc, char **argv);
+int cmd_sla_show(cli_state *cli, int argc, char **argv);
+int cmd_incident_open(cli_state *cli, int argc, char **argv);
+int cmd_incident_attach(cli_state *cli, int argc, char **argv);
+int cmd_incident_scope(cli_state *cli, int argc, char **argv);
+int cmd_incident_match(cli_state *cli, int argc, char **argv);
+int cmd_incident_update(cli_state *cli, int argc, char **argv);
+int cmd_incident_resolve(cli_state *cli, int argc, char **argv);
+int cmd_incident_show(cli_state *cli, int argc, char **argv);
+int cmd_incident_list(cli_state *cli, int argc, char **argv);
 int cmd_settings_get(cli_state *cli, int argc, char **argv);
 int cmd_settings_set(cli_state *cli, int argc, char **argv);
 int cmd_events(cli_state *cli, int argc, char **argv);

@@ -71,6 +71,8 @@ static cli_obj *customer_fields(cli_state *cli, const crm_customer *c)
   cli_obj_int(o, "version", "Version", crm_customer_version(c));
   cli_obj_time(o, "created_at", "Created", crm_customer_created_at(c));
   cli_obj_time(o, "updated_at", "Updated", crm_customer_updated_at(c));
+  crm_id asked = crm_customer_resolved_from(c); /* a merged customer's id reads the survivor */
+  cli_obj_id(o, "resolved_from", asked > 0 ? "Merged id" : NULL, asked);
   return o;
 }
 
@@ -288,6 +290,7 @@ typedef struct {
   const char *purpose;
   GArray *channels; /* crm_channel_t */
   int allowed;
+  const char *source;
 } prefs_args;
 
 static crm_status prefs_work(cli_state *cli, void *data)
@@ -295,14 +298,44 @@ static crm_status prefs_work(cli_state *cli, void *data)
   prefs_args *p = data;
   crm_status st = CRM_OK;
   for (guint i = 0; i < p->channels->len && st == CRM_OK; i++)
-    st = crm_customer_set_preference(
-        cli->db, p->customer, g_array_index(p->channels, crm_channel_t, i), p->purpose, p->allowed);
+    st = crm_customer_set_preference_ext(cli->db, p->customer,
+                                         g_array_index(p->channels, crm_channel_t, i), p->purpose,
+                                         p->allowed, p->source);
   return st;
+}
+
+/* The preferences recorded for the customer, with where they came from. */
+static crm_status recorded_prefs(cli_list **out, cli_state *cli, crm_id customer)
+{
+  crm_preference_iterator *it = NULL;
+  crm_preference *pref = NULL;
+  *out = NULL;
+  crm_status st = crm_preference_iterator_new(&it, cli->db, customer);
+  if (st != CRM_OK)
+    return st;
+  cli_list *list = cli_list_new();
+  while ((st = crm_preference_next(&pref, it)) == CRM_OK) {
+    cli_obj *o = cli_obj_new(cli);
+    cli_obj_str(o, "channel", "Channel", crm_channel_name(crm_preference_channel(pref)));
+    cli_obj_str(o, "purpose", "Purpose", crm_preference_purpose(pref));
+    cli_obj_bool(o, "allowed", "Allowed", crm_preference_allowed(pref));
+    cli_obj_str(o, "source", "Source", crm_preference_source(pref));
+    cli_obj_time(o, "updated_at", "Updated", crm_preference_updated_at(pref));
+    cli_list_add(list, o);
+    crm_preference_free(pref);
+  }
+  crm_preference_iterator_free(it);
+  if (st != CRM_ITEROVER) {
+    cli_list_free(list);
+    return st;
+  }
+  *out = list;
+  return CRM_OK;
 }
 
 static crm_status prefs_obj(cli_obj **out, cli_state *cli, const prefs_args *p)
 {
-  cli_list *list = cli_list_new();
+  cli_list *list = cli_list_new(), *recorded = NULL;
   crm_status st = CRM_OK;
   *out = NULL;
   for (guint i = 0; i < p->channels->len && st == CRM_OK; i++) {
@@ -314,6 +347,8 @@ static crm_status prefs_obj(cli_obj **out, cli_state *cli, const prefs_args *p)
     cli_obj_bool(o, "allowed", "Allowed", allowed);
     cli_list_add(list, o);
   }
+  if (st == CRM_OK)
+    st = recorded_prefs(&recorded, cli, p->customer);
   if (st != CRM_OK) {
     cli_list_free(list);
     return st;
@@ -322,6 +357,7 @@ static crm_status prefs_obj(cli_obj **out, cli_state *cli, const prefs_args *p)
   cli_obj_id(*out, "customer", "Customer", p->customer);
   cli_obj_str(*out, "purpose", "Purpose", p->purpose);
   cli_obj_list(*out, "channels", "Channels", list);
+  cli_obj_list(*out, "recorded", "Recorded", recorded);
   return CRM_OK;
 }
 
@@ -344,7 +380,7 @@ static crm_status channels_of(GArray *out, char **names)
 
 int cmd_customer_prefs(cli_state *cli, int argc, char **argv)
 {
-  char *purpose = NULL;
+  char *purpose = NULL, *source = NULL;
   char **channels = NULL;
   gboolean allow = FALSE, deny = FALSE;
   GOptionEntry entries[] = {
@@ -354,6 +390,8 @@ int cmd_customer_prefs(cli_state *cli, int argc, char **argv)
        "Channel (repeatable; default: every channel)", "CHANNEL"},
       {"allow", 0, 0, G_OPTION_ARG_NONE, &allow, "Allow contact on the channels", NULL},
       {"deny", 0, 0, G_OPTION_ARG_NONE, &deny, "Deny contact on the channels", NULL},
+      {"source", 0, 0, G_OPTION_ARG_STRING, &source,
+       "Where the answer came from (\"phone call\", \"letter\")", "TEXT"},
       G_OPTION_ENTRY_NULL};
   int code = cli_parse(cli, &argc, &argv, entries, "CUSTOMER",
                        "Show whether a customer may be contacted on each channel for a purpose; "
@@ -361,11 +399,13 @@ int cmd_customer_prefs(cli_state *cli, int argc, char **argv)
                        1, 1);
   if (code == CLI_EXIT_OK && allow && deny)
     code = cli_usage(cli, "--allow and --deny exclude each other");
+  if (code == CLI_EXIT_OK && source != NULL && !allow && !deny)
+    code = cli_usage(cli, "--source goes with --allow or --deny");
   if (code == CLI_EXIT_OK && (allow || deny) && channels == NULL)
     code = cli_usage(cli, "--allow/--deny need at least one --channel");
   if (code == CLI_EXIT_OK) {
     prefs_args p = {0, purpose != NULL ? purpose : "service",
-                    g_array_new(FALSE, FALSE, sizeof(crm_channel_t)), allow};
+                    g_array_new(FALSE, FALSE, sizeof(crm_channel_t)), allow, source};
     cli_obj *o = NULL;
     crm_status st = channels_of(p.channels, channels);
     if (st == CRM_OK)
@@ -378,6 +418,7 @@ int cmd_customer_prefs(cli_state *cli, int argc, char **argv)
     g_array_unref(p.channels);
   }
   g_free(purpose);
+  g_free(source);
   g_strfreev(channels);
   return code;
 }

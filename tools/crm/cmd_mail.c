@@ -13,34 +13,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* ---- input files ------------------------------------------------------------ */
-
-/* The bytes of `path` ("-": standard input). CRM_ENOTFOUND for a missing
-   file, CRM_ERROR for an unreadable one, with the reason for cli_fail. */
-static crm_status read_input(char **data, gsize *len, const char *path)
-{
-  GError *error = NULL;
-  *data = NULL;
-  *len = 0;
-  if (strcmp(path, "-") == 0) {
-    GString *text = g_string_new(NULL);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
-      g_string_append_len(text, chunk, (gssize)n);
-    *len = text->len;
-    *data = g_string_free(text, FALSE);
-    return CRM_OK;
-  }
-  if (g_file_get_contents(path, data, len, &error))
-    return CRM_OK;
-  crm_status st =
-      g_error_matches(error, G_FILE_ERROR, G_FILE_ERROR_NOENT) ? CRM_ENOTFOUND : CRM_ERROR;
-  cli_value_error("%s", error->message);
-  g_error_free(error);
-  return st;
-}
-
 /* ---- mail ingest ----------------------------------------------------------------- */
 
 typedef struct {
@@ -84,7 +56,7 @@ static crm_status ingest_file(cli_list *filed, cli_state *cli, const char *path,
   char *raw = NULL;
   gsize len = 0;
   crm_mail_result r = {.version = CRM_MAIL_RESULT_VERSION};
-  crm_status st = read_input(&raw, &len, path);
+  crm_status st = cli_read_input(&raw, &len, path);
   if (st == CRM_OK)
     st = crm_mail_ingest(&r, cli->db, raw, len, opts);
   g_free(raw);
@@ -331,7 +303,7 @@ int cmd_mail_reply(cli_state *cli, int argc, char **argv)
     if (st == CRM_OK && a.agent != NULL)
       st = cli_parse_optional_id(&a.agent_id, a.agent, "agent");
     if (st == CRM_OK && a.body_file != NULL)
-      st = read_input(&a.body_text, &len, a.body_file);
+      st = cli_read_input(&a.body_text, &len, a.body_file);
     if (st == CRM_OK)
       st = cli_transaction(cli, reply_work, &a);
     if (st != CRM_OK)

@@ -160,6 +160,37 @@ void cli_obj_time(cli_obj *o, const char *key, const char *label, crm_time t)
     g_date_time_unref(dt);
 }
 
+/* "2d 4h", "1h 30m", "45s"; at most the two largest units. */
+static char *duration_text(int64_t seconds)
+{
+  static const struct {
+    int64_t unit;
+    const char *suffix;
+  } units[] = {{86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}};
+  GString *text = g_string_new(seconds < 0 ? "-" : "");
+  int64_t left = seconds < 0 ? -seconds : seconds;
+  int shown = 0;
+  for (size_t i = 0; i < G_N_ELEMENTS(units) && shown < 2; i++) {
+    int64_t n = left / units[i].unit;
+    if (n == 0 && !(shown == 0 && units[i].unit == 1))
+      continue;
+    g_string_append_printf(text, "%s%" G_GINT64_FORMAT "%s", shown > 0 ? " " : "", (gint64)n,
+                           units[i].suffix);
+    left -= n * units[i].unit;
+    shown++;
+    if (left == 0)
+      break;
+  }
+  return g_string_free(text, FALSE);
+}
+
+void cli_obj_duration(cli_obj *o, const char *key, const char *label, int64_t seconds)
+{
+  field *f = add_field(o, key, label);
+  f->json = json_node_init_int(json_node_alloc(), seconds);
+  f->text = duration_text(seconds);
+}
+
 void cli_obj_strv(cli_obj *o, const char *key, const char *label, GPtrArray *strings)
 {
   field *f = add_field(o, key, label);
@@ -399,6 +430,19 @@ int cli_emit_list(cli_state *cli, cli_list *l)
     print_text(out);
   }
   cli_list_free(l);
+  return CLI_EXIT_OK;
+}
+
+int cli_emit_json_text(cli_state *cli, const char *json_text)
+{
+  GError *error = NULL;
+  JsonNode *node = json_from_string(json_text, &error);
+  if (node == NULL) {
+    crm_status st = cli_value_error("libcrm returned malformed JSON (%s)", error->message);
+    g_error_free(error);
+    return cli_fail(cli, st);
+  }
+  print_json(node, TRUE);
   return CLI_EXIT_OK;
 }
 

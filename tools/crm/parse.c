@@ -7,6 +7,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,6 +101,46 @@ crm_status cli_parse_time(crm_time *out, const char *text)
   return CRM_OK;
 }
 
+/* ---- durations --------------------------------------------------------------- */
+
+crm_status cli_parse_duration(int64_t *out, const char *text)
+{
+  static const struct {
+    char suffix;
+    int64_t unit;
+  } units[] = {{'w', 7 * 86400}, {'d', 86400}, {'h', 3600}, {'m', 60}, {'s', 1}};
+  *out = 0;
+  if (text == NULL || *text == '\0')
+    return cli_value_error("missing duration");
+  if (parse_digits(out, text))
+    return CRM_OK;
+  const char *p = text;
+  while (*p != '\0') {
+    while (*p == ' ')
+      p++;
+    char *end = NULL;
+    if (!g_ascii_isdigit(*p))
+      break;
+    gint64 n = g_ascii_strtoll(p, &end, 10);
+    size_t u = 0;
+    while (u < G_N_ELEMENTS(units) && *end != units[u].suffix)
+      u++;
+    if (u == G_N_ELEMENTS(units) || n > G_MAXINT32) {
+      p = text; /* malformed */
+      break;
+    }
+    *out += n * units[u].unit;
+    p = end + 1;
+    while (*p == ' ')
+      p++;
+  }
+  if (*p != '\0' || p == text) {
+    *out = 0;
+    return cli_value_error("duration '%s' is neither seconds nor like 90m, 4h, 2d, 1h30m", text);
+  }
+  return CRM_OK;
+}
+
 /* ---- enum names -------------------------------------------------------------- */
 
 typedef const char *(*name_of_fn)(int value);
@@ -159,8 +200,59 @@ ENUM_PARSER(cli_parse_priority, crm_priority_t, crm_priority_name, 1, "priority"
 ENUM_PARSER(cli_parse_case_kind, crm_case_kind_t, crm_case_kind_name, 1, "case kind")
 ENUM_PARSER(cli_parse_link, crm_link_t, crm_link_name, 1, "link kind")
 ENUM_PARSER(cli_parse_role, crm_role_t, crm_role_name, 1, "role")
+ENUM_PARSER(cli_parse_sla_metric, crm_sla_metric_t, crm_sla_metric_name, 1, "SLA metric")
 ENUM_PARSER(cli_parse_customer_status, crm_customer_status_t, crm_customer_status_name, 1,
             "customer status")
+
+/* ---- input files ----------------------------------------------------------------- */
+
+/* The bytes of `path` ("-": standard input). CRM_ENOTFOUND for a missing
+   file, CRM_ERROR for an unreadable one, with the reason for cli_fail. */
+crm_status cli_read_input(char **data, gsize *len, const char *path)
+{
+  GError *error = NULL;
+  *data = NULL;
+  *len = 0;
+  if (strcmp(path, "-") == 0) {
+    GString *text = g_string_new(NULL);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+      g_string_append_len(text, chunk, (gssize)n);
+    *len = text->len;
+    *data = g_string_free(text, FALSE);
+    return CRM_OK;
+  }
+  if (g_file_get_contents(path, data, len, &error))
+    return CRM_OK;
+  crm_status st =
+      g_error_matches(error, G_FILE_ERROR, G_FILE_ERROR_NOENT) ? CRM_ENOTFOUND : CRM_ERROR;
+  cli_value_error("%s", error->message);
+  g_error_free(error);
+  return st;
+}
+
+crm_status cli_load_json_object(JsonParser **parser, JsonObject **out, const char *path)
+{
+  GError *error = NULL;
+  char *text = NULL;
+  gsize len = 0;
+  *out = NULL;
+  *parser = json_parser_new();
+  crm_status st = cli_read_input(&text, &len, path);
+  if (st == CRM_OK && !json_parser_load_from_data(*parser, text, (gssize)len, &error)) {
+    st = cli_value_error("%s: %s", path, error->message);
+    g_error_free(error);
+  }
+  g_free(text);
+  if (st != CRM_OK)
+    return st;
+  JsonNode *root = json_parser_get_root(*parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root))
+    return cli_value_error("%s: not a JSON object", path);
+  *out = json_node_get_object(root);
+  return CRM_OK;
+}
 
 /* ---- customers --------------------------------------------------------------- */
 
