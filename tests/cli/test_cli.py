@@ -804,6 +804,253 @@ class TestMail(CliTestCase):
         self.assertEqual(len(self.js("timeline", "--case", "1")), 1)
 
 
+class TestCustomerLifecycle(CliTestCase):
+    def test_prefs_source_and_recorded(self):
+        c = self.customer()
+        out = self.js("customer", "prefs", c, "--purpose", "marketing", "--channel", "letter",
+                      "--deny", "--source", "shop visit")
+        self.assertEqual(out["recorded"], [{"channel": "letter", "purpose": "marketing",
+                                            "allowed": False, "source": "shop visit",
+                                            "updated_at": NOW_EPOCH}])
+        self.assertRegex(self.ok("customer", "prefs", c), r"letter\s+marketing\s+no\s+shop visit")
+        self.fails(EXIT_USAGE, "customer", "prefs", c, "--source", "x", message="--source")
+
+    def test_duplicates_merge_unmerge(self):
+        a = self.customer("mario.rossi@gmail.com")
+        b = self.customer("mariorossi+shop@googlemail.com", "M. Rossi")
+        self.customer("someone@example.com", "Someone Else")
+        dups = self.js("customer", "duplicates", a)
+        self.assertEqual([(d["customer"], d["name"], d["reason"]) for d in dups],
+                         [(b, "M. Rossi", "email_alias")])
+        self.assertIn("email_alias", dups[0]["reasons"])
+        self.assertTrue(1 <= dups[0]["score"] <= 99)
+        self.assertRegex(self.ok("customer", "duplicates", a), r"M\. Rossi\s+\d+\s+email_alias")
+        case_b = self.case(b, "Order never came")
+        merged = self.js("customer", "merge", a, b)
+        self.assertEqual((merged["id"], merged["merged"]), (a, b))
+        self.assertEqual(len(merged["identities"]), 2)
+        self.assertEqual([c["id"] for c in merged["cases"]], [case_b])
+        # the merged id reads the survivor, and says so
+        shown = self.js("customer", "show", b)
+        self.assertEqual((shown["id"], shown["resolved_from"]), (a, b))
+        self.assertIn("Merged id:", self.ok("customer", "show", b))
+        self.assertEqual(self.js("customer", "show", a)["resolved_from"], None)
+        self.assertEqual(self.js("customer", "duplicates", a), [])
+        self.fails(EXIT_INVALID, "customer", "merge", a, a)
+        undone = self.js("customer", "unmerge", b)
+        self.assertEqual((undone["id"], undone["survivor"]), (b, a))
+        self.assertEqual([c["id"] for c in undone["cases"]], [case_b])
+        self.assertEqual(len(self.js("customer", "show", a)["identities"]), 1)
+        self.fails(EXIT_INVALID, "customer", "unmerge", b)
+        self.fails(EXIT_NOTFOUND, "customer", "merge", a, 99)
+        self.fails(EXIT_USAGE, "customer", "merge", a)
+
+    def test_export(self):
+        c = self.customer()
+        self.case(c, "Line drops")
+        doc = self.js("customer", "export", c)
+        self.assertEqual(doc["format"], "libcrm.customer-export")
+        self.assertEqual(doc["customer"]["display_name"], "Mario Rossi")
+        self.assertEqual([x["subject"] for x in doc["cases"]], ["Line drops"])
+        self.assertEqual(json.loads(self.ok("customer", "export", "mario@example.com")), doc)
+        path = os.path.join(self.dir, "export.json")
+        out = self.js("customer", "export", c, "--attachments", "--out", path)
+        with open(path, encoding="utf-8") as f:
+            written = json.load(f)
+        self.assertEqual(written["customer"]["id"], c)
+        self.assertEqual((out["customer"], out["file"]), (c, path))
+        self.assertEqual(out["bytes"], os.path.getsize(path))
+        self.fails(EXIT_NOTFOUND, "customer", "export", 42)
+        self.fails(11, "customer", "export", c, "--out", os.path.join(self.dir, "no", "x.json"))
+
+    def test_erase(self):
+        c = self.customer()
+        self.case(c, "Mario's line drops")
+        self.fails(EXIT_USAGE, "customer", "erase", c, message="--reason")
+        out = self.js("customer", "erase", c, "--reason", "GDPR request 2025-17")
+        self.assertEqual(out["status"], "erased")
+        self.assertEqual(out["identities"], [])
+        self.assertNotIn("Mario", json.dumps(self.js("customer", "export", c)))
+        self.fails(EXIT_NOTFOUND, "customer", "find", "mario@example.com")
+        self.assertEqual(self.js("events", "--kind", "customer.erased")[0]["entity_id"], c)
+
+
+CALENDAR = {"tz": "Europe/Rome",
+            "hours": {"mon": [["09:00", "13:00"], ["14:00", "18:00"]],
+                      "tue": [["09:00", "18:00"]], "wed": [["09:00", "18:00"]],
+                      "thu": [["09:00", "18:00"]], "fri": [["09:00", "18:00"]]},
+            "holidays": ["2025-12-25", ["2025-12-26", "Santo Stefano"]],
+            "special_hours": {"2025-12-24": [["09:00", "12:00"]]},
+            "breaks": {"2025-11-12": [["10:00", "11:00"]]}}
+
+
+class TestCalendarPolicySla(CliTestCase):
+    def write(self, name, value):
+        path = os.path.join(self.dir, name)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(value if isinstance(value, str) else json.dumps(value))
+        return path
+
+    def calendar(self):
+        return self.js("calendar", "define", "Office", self.write("cal.json", CALENDAR))["id"]
+
+    def test_calendar_define_show_update(self):
+        cal = self.js("calendar", "define", "Office", self.write("cal.json", CALENDAR))
+        # NOW is Monday 2025-11-10 12:00 UTC, 13:00 in Rome: the lunch break
+        self.assertEqual((cal["name"], cal["version"], cal["timezone"]), ("Office", 1, "Europe/Rome"))
+        self.assertFalse(cal["open_now"])
+        self.assertEqual(cal["next_open"], NOW_EPOCH + 3600)
+        # Mon 13:00 -> Mon 13:00 next week: 4h + 4x9h - 1h (Wednesday's break) + 4h
+        self.assertEqual(cal["business_next_week"], (4 + 36 - 1 + 4) * 3600)
+        shown = self.js("calendar", "show", cal["id"])
+        self.assertEqual(shown["business_next_week"], cal["business_next_week"])
+        self.assertNotIn("name", shown)
+        self.assertRegex(self.ok("calendar", "show", cal["id"]), r"Open now:\s+no")
+        self.assertRegex(self.ok("--now", "2025-11-10T09:00:00Z", "calendar", "show", cal["id"]),
+                         r"Open now:\s+yes")
+        always = dict(CALENDAR, hours={d: [["00:00", "24:00"]] for d in ("mon", "tue")})
+        up = self.js("calendar", "update", cal["id"], "-", stdin=json.dumps(always))
+        self.assertEqual((up["version"], up["open_now"]), (2, True))
+        self.assertEqual(self.js("calendar", "show", cal["id"], "--version", "1")["version"], 1)
+        # overnight shifts: an end before the start runs into the next day
+        night = self.js("calendar", "define", "Night",
+                        self.write("n.json", {"tz": "Etc/UTC", "hours": {"mon": [["22:00", "06:00"]]}}))
+        self.assertEqual(night["business_next_week"], 8 * 3600)
+        self.assertEqual(self.js("calendar", "define", "Always", "-", stdin='{"tz": "24x7"}')
+                         ["business_next_week"], 7 * 86400)
+
+    def test_calendar_errors(self):
+        before = self.event_count()
+        for bad, message in ((CALENDAR.keys() and dict(CALENDAR, tz="Mars/Base"), "Mars/Base"),
+                             ({"hours": {}}, '"tz"'),
+                             (dict(CALENDAR, hours={"mon": [["9:00", "18:00"]]}), "HH:MM"),
+                             (dict(CALENDAR, hours={"lun": [["09:00", "18:00"]]}), "lun"),
+                             (dict(CALENDAR, holidays=["2025-02-30"]), "2025-02-30"),
+                             (dict(CALENDAR, opening={}), '"opening"')):
+            self.fails(EXIT_INVALID, "calendar", "define", "Bad", self.write("bad.json", bad),
+                       message=message)
+        self.fails(EXIT_INVALID, "calendar", "define", "Bad", self.write("bad.json", "{nope"),
+                   message="bad.json")
+        self.fails(EXIT_NOTFOUND, "calendar", "define", "Bad", os.path.join(self.dir, "none.json"))
+        self.fails(EXIT_NOTFOUND, "calendar", "show", "42")
+        self.fails(EXIT_NOTFOUND, "calendar", "update", "42", self.write("ok.json", CALENDAR))
+        self.assertEqual(self.event_count(), before)
+
+    def test_policy_define_update_show(self):
+        cal = self.calendar()
+        q = self.js("queue", "create", "Billing")["id"]
+        spec = {"order": 5, "calendar": cal, "priorities": ["high", "urgent"], "kinds": ["request"],
+                "channels": ["email", "phone"], "queue": q, "segment": "gold",
+                "targets": {"first_response": "4h", "next_response": 7200, "resolution": "2d 4h"},
+                "warn_percent": 80, "pause_statuses": ["pending_customer"]}
+        p = self.js("policy", "define", "Gold", self.write("p.json", spec))
+        self.assertEqual((p["name"], p["version"], p["order"], p["calendar"], p["queue"]),
+                         ("Gold", 1, 5, cal, q))
+        self.assertEqual(p["priorities"], ["high", "urgent"])
+        self.assertEqual(p["channels"], ["email", "phone"])
+        self.assertEqual(p["targets"], {"first_response": 14400, "next_response": 7200,
+                                        "resolution": 187200})
+        out = self.ok("policy", "show", p["id"])
+        self.assertRegex(out, r"Version:\s+1")
+        up = self.js("policy", "update", p["id"], "Gold v2", self.write("p2.json", {"targets": {"resolution": "1w"}}))
+        self.assertEqual((up["version"], up["name"], up["targets"]), (2, "Gold v2", {"resolution": 604800}))
+        self.assertEqual(self.js("policy", "show", p["id"])["version"], 2)
+        before = self.event_count()
+        for bad, message in (({"targets": {"first_response": "soon"}}, "soon"),
+                             ({"targets": {"speed": "1h"}}, "speed"),
+                             ({"priorities": ["whenever"]}, "whenever"),
+                             ({"order": "first"}, '"order"'),
+                             ({"colour": "red"}, '"colour"'),
+                             ({"warn_percent": 150}, "150")):
+            self.fails(EXIT_INVALID, "policy", "define", "Bad", self.write("bad.json", bad),
+                       message=message)
+        self.fails(EXIT_NOTFOUND, "policy", "define", "Bad", self.write("bad.json", {"calendar": 99}))
+        self.fails(EXIT_NOTFOUND, "policy", "show", "99")
+        self.assertEqual(self.event_count(), before)
+
+    def test_sla_tick_due_show(self):
+        """S1: the e-mail of early November, answered six weeks later."""
+        cal = self.calendar()
+        self.js("policy", "define", "Standard", self.write("p.json", {
+            "calendar": cal, "targets": {"first_response": "8h"}, "warn_percent": 75}))
+        c = self.customer()
+        env = dict(self.env, CRM_NOW="2025-11-03T08:00:00Z")  # Monday 09:00 in Rome
+        case = self.js("contact", "record", c, "--channel", "email", "--subject", "Line drops",
+                       env=env)["case"]
+        (t,) = self.js("sla", "show", case, env=env)
+        self.assertEqual((t["metric"], t["state"], t["target"]), ("first_response", "running", 28800))
+        self.assertEqual(t["due_at"], 1762156800 + 9 * 3600)  # one lunch hour later
+        due = self.js("sla", "due", env=env)
+        self.assertEqual([(d["case"], d["metric"]) for d in due], [(case, "first_response")])
+        self.assertEqual(self.js("sla", "due", "--within", "1h", env=env), [])
+        self.assertEqual(len(self.js("sla", "due", "--before", "2025-11-03T18:00:00Z", env=env)), 1)
+        late = dict(self.env, CRM_NOW="2025-12-15T10:00:00Z")
+        self.assertEqual(self.js("sla", "tick", env=late)["fired"], 2)  # warning and breach
+        (t,) = self.js("sla", "show", case, env=late)
+        self.assertEqual((t["state"], t["breached_at"], t["warned_at"]),
+                         ("breached", t["due_at"], t["due_at"] - 7200))
+        self.assertEqual([s["kind"] for s in t["segments"]], ["activate", "warning", "breach"])
+        self.assertRegex(self.ok("sla", "due", env=late), r"first_response\s+1\s+as_reported\s+breached")
+        self.ok("contact", "record", c, "--channel", "email", "--direction", "outbound",
+                "--case", case, env=late)
+        (t,) = self.js("sla", "show", case, "--all", env=late)
+        self.assertEqual(t["state"], "met_late")
+        both = self.js("sla", "show", case, "--both", env=late)
+        self.assertEqual([x["view"] for x in both], ["as_reported", "recomputed"])
+        out = self.ok("sla", "show", case, "--segments", env=late)
+        self.assertRegex(out, r"first_response\s+1\s+as_reported\s+breach\s")
+        self.assertRegex(out, r"fulfil")
+        self.assertEqual(self.js("sla", "due", env=late), [])
+        self.fails(EXIT_USAGE, "sla", "show", case, "--both", "--recomputed")
+        self.fails(EXIT_USAGE, "sla", "due", "--within", "1h", "--before", "2025-11-03")
+        self.fails(EXIT_INVALID, "sla", "due", "--within", "soon", message="soon")
+        self.fails(EXIT_NOTFOUND, "sla", "show", "99")
+
+
+class TestIncident(CliTestCase):
+    def test_s3_outage(self):
+        noc = self.customer("noc@isp.example", "Network operations")
+        anna = self.customer("anna@example.it", "Anna")
+        self.ok("customer", "attr", anna, "area_code", "06-58")
+        bob = self.customer("bob@example.it", "Bob")
+        self.ok("customer", "attr", bob, "area_code", "02-11")
+        inc = self.js("incident", "open", noc, "Fibre cut in Trastevere", "--scope",
+                      "area_code=06-58", "--priority", "urgent")
+        self.assertEqual((inc["kind"], inc["priority"], inc["scope"]),
+                         ("incident", "urgent", {"area_code": "06-58"}))
+        self.assertEqual((inc["linked_count"], inc["cases"]), (0, []))
+        i = inc["id"]
+        self.assertEqual([x["id"] for x in self.js("incident", "match", "anna@example.it")], [i])
+        self.assertEqual(self.js("incident", "match", bob), [])
+        call = self.js("contact", "record", anna, "--channel", "phone", "--outcome", "answered",
+                       "--subject", "No line since last night")["case"]
+        shown = self.js("incident", "attach", i, call)
+        self.assertEqual(([c["id"] for c in shown["cases"]], shown["linked_open"]), ([call], 1))
+        self.assertEqual(self.js("case", "show", call)["links"][0]["kind"], "caused_by")
+        scope = self.js("incident", "scope", i, "street=Via Roma", "area_code")
+        self.assertEqual(scope["scope"], {"street": "Via Roma", "area_code": "06-58"})
+        self.assertEqual(self.js("incident", "match", anna), [])  # Anna has no street attribute
+        self.assertEqual(self.js("incident", "scope", i, "--remove", "street")["scope"], {"street": None})
+        self.assertEqual(self.js("incident", "show", i, "--scope", "area_code")["scope"],
+                         {"area_code": "06-58"})
+        self.js("incident", "update", i, "Technicians on site")
+        timeline = self.js("timeline", "--case", call)
+        self.assertEqual((timeline[0]["direction"], timeline[0]["channel"]), ("outbound", "web"))
+        out = self.ok("incident", "resolve", i, "Line restored")
+        self.assertRegex(out, r"Status:\s+resolved")
+        self.assertRegex(out, r"%d\s+%d\s+resolved" % (call, anna))
+        self.assertEqual(self.js("case", "show", call)["status"], "resolved")
+        self.assertEqual([e["payload"]["customer"] for e in
+                          self.js("events", "--kind", "incident.update")], [anna, anna])
+        self.assertEqual([x["id"] for x in self.js("incident", "list")], [i])
+        self.assertEqual(self.js("incident", "list", "--open"), [])
+        self.fails(EXIT_INVALID, "incident", "attach", i, call, message="resolved")
+        self.fails(EXIT_INVALID, "incident", "update", call, "x")
+        self.fails(EXIT_INVALID, "incident", "open", noc, "x", "--scope", "nokey")
+        self.fails(EXIT_NOTFOUND, "incident", "show", 99)
+        self.fails(EXIT_USAGE, "incident", "resolve", i)
+
+
 class TestJsonEverywhere(CliTestCase):
     """Every command's --json output parses, with the fields expected."""
 
@@ -859,6 +1106,39 @@ class TestJsonEverywhere(CliTestCase):
         check("settings set", ["subject_tag", "[CRM %id]"], ["name", "value"])
         check("events", [], ["seq", "time", "actor", "kind", "entity", "entity_id", "payload"])
         check("tick", [], ["at", "fired"])
+        check("sla tick", [], ["at", "fired"])
+        cal_file = os.path.join(self.dir, "cal.json")
+        with open(cal_file, "w") as f:
+            json.dump(CALENDAR, f)
+        policy_file = os.path.join(self.dir, "policy.json")
+        with open(policy_file, "w") as f:
+            json.dump({"targets": {"first_response": "1h"}}, f)
+        cal = check("calendar define", ["Office", cal_file], ["id", "version", "timezone", "open_now"])
+        check("calendar update", [cal["id"], cal_file], ["id", "version", "next_open"])
+        check("calendar show", [cal["id"]], ["id", "version", "business_next_week"])
+        policy = check("policy define", ["Std", policy_file], ["id", "version", "name", "targets"])
+        check("policy update", [policy["id"], "Std", policy_file], ["id", "version", "targets"])
+        check("policy show", [policy["id"]], ["id", "version"])
+        check("contact record", ["1", "--channel", "email"], ["case"])
+        sla_case = self.js("case", "list")[-1]["id"]
+        check("sla show", [sla_case], ["metric", "cycle", "view", "state", "due_at", "segments"])
+        check("sla due", ["--within", "1w"], ["case", "metric", "due_at"])
+        incident = check("incident open", ["1", "Outage", "--scope", "area=1"],
+                         ["id", "kind", "scope", "cases", "linked_count"])["id"]
+        check("incident attach", [incident, "1"], ["cases"])
+        check("incident scope", [incident, "area"], ["incident", "scope"])
+        check("incident match", ["1"], list)
+        check("incident update", [incident, "Working on it"], ["cases"])
+        check("incident show", [incident], ["id", "cases", "linked_open"])
+        check("incident list", [], ["id", "kind"])
+        check("incident resolve", [incident, "Fixed"], ["status", "cases"])
+        check("customer add", ["--name", "Mario", "--email", "m@gmail.com"], ["id"])
+        check("customer add", ["--name", "M", "--email", "m+x@googlemail.com"], ["id"])
+        check("customer duplicates", ["m@gmail.com"], ["customer", "score", "reason", "reasons"])
+        check("customer merge", ["m@gmail.com", "m+x@googlemail.com"], ["id", "merged"])
+        check("customer unmerge", ["3"], ["id", "survivor"])
+        check("customer export", ["2"], ["format", "customer", "cases", "events"])
+        check("customer erase", ["3", "--reason", "test"], ["id", "status"])
         filed = check("mail ingest", [mail("01-plain.eml")],
                       ["file", "rule", "case", "customer", "interaction", "auto_generated"])
         maildir = os.path.join(self.dir, "Maildir")

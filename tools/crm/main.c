@@ -96,12 +96,16 @@ static const char exit_codes_text[] =
 static char *commands_help(const char *only)
 {
   GString *text = g_string_new(only == NULL ? "Commands:\n" : "");
+  int width = 0; /* of the longest "command verb" */
+  for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+    width = MAX(width, (int)(strlen(commands[i].command) + 1 +
+                             (commands[i].verb ? strlen(commands[i].verb) : 0)));
   for (size_t i = 0; i < G_N_ELEMENTS(commands); i++) {
     const command_entry *e = &commands[i];
     if (only != NULL && strcmp(only, e->command) != 0)
       continue;
     char *name = g_strdup_printf("%s%s%s", e->command, e->verb ? " " : "", e->verb ? e->verb : "");
-    g_string_append_printf(text, "  %-18s %s\n", name, e->summary);
+    g_string_append_printf(text, "  %-*s  %s\n", width, name, e->summary);
     g_free(name);
   }
   return g_string_free(text, FALSE);
