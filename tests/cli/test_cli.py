@@ -1164,7 +1164,10 @@ class TestManPage(unittest.TestCase):
             text = f.read()
         self.assertNotIn("@VERSION@", text)
         self.assertIn(".TH CRM 1", text)
-        for command in ("customer add", "contact record", "events", "mail ingest", "mail reply"):
+        for command in ("customer add", "contact record", "events", "mail ingest", "mail reply",
+                        "customer merge", "customer erase", "calendar define", "policy define",
+                        "sla due", "sla show", "incident open", "incident resolve",
+                        "CALENDAR FILES", "POLICY FILES", "special_hours", "warn_percent"):
             self.assertIn(command, text)
         self.assertIn("EXIT STATUS", text)
 

@@ -247,7 +247,8 @@ static int parse_global(cli_state *cli, int *argc, char ***argv)
       "%s\nRun 'crm COMMAND VERB --help' for a command's options.\n\n%s", listing, exit_codes_text);
 
   g_option_context_set_summary(ctx, "Customer care from the shell: customers, contacts on "
-                                    "every channel, cases, queues and the event feed.");
+                                    "every channel, cases, queues, SLAs, incidents and the "
+                                    "event feed.");
   g_option_context_set_description(ctx, description);
   g_option_context_set_strict_posix(ctx, TRUE); /* stop at the subcommand */
   g_option_context_add_main_entries(ctx, entries, NULL);
