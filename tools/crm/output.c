@@ -160,7 +160,8 @@ void cli_obj_time(cli_obj *o, const char *key, const char *label, crm_time t)
     g_date_time_unref(dt);
 }
 
-/* "2d 4h", "1h 30m", "45s"; at most the two largest units. */
+/* "40h", "1h 30m", "45s", "5d 2h" (days from 100 hours up: SLA targets are
+   business hours); at most the two largest units. */
 static char *duration_text(int64_t seconds)
 {
   static const struct {
@@ -172,7 +173,8 @@ static char *duration_text(int64_t seconds)
   int shown = 0;
   for (size_t i = 0; i < G_N_ELEMENTS(units) && shown < 2; i++) {
     int64_t n = left / units[i].unit;
-    if (n == 0 && !(shown == 0 && units[i].unit == 1))
+    if ((n == 0 && !(shown == 0 && units[i].unit == 1)) ||
+        (units[i].unit == 86400 && left < 100 * 3600))
       continue;
     g_string_append_printf(text, "%s%" G_GINT64_FORMAT "%s", shown > 0 ? " " : "", (gint64)n,
                            units[i].suffix);
