@@ -923,6 +923,7 @@ class TestCalendarPolicySla(CliTestCase):
         before = self.event_count()
         for bad, message in ((CALENDAR.keys() and dict(CALENDAR, tz="Mars/Base"), "Mars/Base"),
                              ({"hours": {}}, '"tz"'),
+                             ({"tz": ["Europe/Rome"]}, '"tz"'),
                              (dict(CALENDAR, hours={"mon": [["9:00", "18:00"]]}), "HH:MM"),
                              (dict(CALENDAR, hours={"lun": [["09:00", "18:00"]]}), "lun"),
                              (dict(CALENDAR, holidays=["2025-02-30"]), "2025-02-30"),

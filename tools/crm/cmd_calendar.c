@@ -151,8 +151,10 @@ static crm_status load_calendar(crm_calendar **out, const char *path)
                            path, (const char *)m->data);
   }
   g_list_free(members);
-  const char *tz = st == CRM_OK && json_object_has_member(def, "tz")
-                       ? json_object_get_string_member(def, "tz")
+  JsonNode *tz_node = st == CRM_OK ? json_object_get_member(def, "tz") : NULL;
+  const char *tz = tz_node != NULL && JSON_NODE_HOLDS_VALUE(tz_node) &&
+                           json_node_get_value_type(tz_node) == G_TYPE_STRING
+                       ? json_node_get_string(tz_node)
                        : NULL;
   if (st == CRM_OK && tz == NULL)
     st = cli_value_error("%s: \"tz\" (an IANA time zone, or \"24x7\") is required", path);
