@@ -123,6 +123,8 @@ quiet sla tick
 say "No answer at all: it is not lost, it is overdue (the clock started on Monday 28 December)"
 show sla due
 show case list --customer external:ISP-778812
+say "The line case: $(json_num inbound_count case show "$line") inbound contacts,\
+ $(json_num reopen_count case show "$line") reopens: a recurring problem is a query"
 
 # ---------------------------------------------------------------------------
 story "S2 The book club: every channel, one customer, a contract that finally dies"
@@ -247,6 +249,8 @@ quiet case status "$by_mail" resolved
 say "The call was resolved on first contact, without a transfer"
 quiet case status "$by_phone" resolved
 show case list --customer elena@example.it
+say "Transfers counted per case: $(json_num transfer_count case show "$by_mail") on case $by_mail,\
+ $(json_num transfer_count case show "$by_phone") on case $by_phone (resolved at first contact)"
 
 # (A report table by channel, crm report, goes here once the tool has it.)
 

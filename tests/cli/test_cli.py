@@ -1039,6 +1039,7 @@ class TestIncident(CliTestCase):
         self.assertEqual((timeline[0]["direction"], timeline[0]["channel"]), ("outbound", "web"))
         out = self.ok("incident", "resolve", i, "Line restored")
         self.assertRegex(out, r"Status:\s+resolved")
+        self.assertRegex(out, r"Notified cases:\s+1")
         self.assertRegex(out, r"%d\s+%d\s+resolved" % (call, anna))
         self.assertEqual(self.js("case", "show", call)["status"], "resolved")
         self.assertEqual([e["payload"]["customer"] for e in

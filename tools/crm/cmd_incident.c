@@ -60,8 +60,9 @@ static crm_status scope_obj(cli_obj **out, cli_state *cli, crm_id incident, char
   return CRM_OK;
 }
 
-/* The incident, its scope entries `keys` and its linked cases. */
-static int emit_incident(cli_state *cli, crm_id incident, char **keys)
+/* The incident, its scope entries `keys` and its linked cases (and, when
+   not negative, how many linked cases a resolution reached). */
+static int emit_incident(cli_state *cli, crm_id incident, char **keys, int64_t affected)
 {
   cli_obj *o = NULL, *scope = NULL;
   cli_list *cases = NULL;
@@ -79,6 +80,8 @@ static int emit_incident(cli_state *cli, crm_id incident, char **keys)
   cli_obj_obj(o, "scope", keys != NULL ? "Scope" : NULL, scope);
   cli_obj_int(o, "linked_count", "Linked cases", (int64_t)cli_list_size(cases));
   cli_obj_int(o, "linked_open", "Still open", open);
+  if (affected >= 0)
+    cli_obj_int(o, "affected", "Notified cases", affected);
   cli_obj_list(o, "cases", "Cases", cases);
   return cli_emit_obj(cli, o);
 }
@@ -165,7 +168,7 @@ int cmd_incident_open(cli_state *cli, int argc, char **argv)
       st = cli_resolve_customer(&a.spec.customer, cli, argv[1]);
     if (st == CRM_OK)
       st = cli_transaction(cli, open_work, &a);
-    code = st == CRM_OK ? emit_incident(cli, a.id, keys) : cli_fail(cli, st);
+    code = st == CRM_OK ? emit_incident(cli, a.id, keys, -1) : cli_fail(cli, st);
     g_strfreev(keys);
   }
   g_strfreev(pairs);
@@ -256,7 +259,7 @@ int cmd_incident_attach(cli_state *cli, int argc, char **argv)
   crm_status st = cli_parse_id(&a.incident, argv[1], "incident");
   if (st == CRM_OK)
     st = cli_transaction(cli, attach_work, &a);
-  return st == CRM_OK ? emit_incident(cli, a.incident, NULL) : cli_fail(cli, st);
+  return st == CRM_OK ? emit_incident(cli, a.incident, NULL, -1) : cli_fail(cli, st);
 }
 
 /* Drains an incident iterator into case rows. */
@@ -323,7 +326,8 @@ static int note_command(cli_state *cli, int argc, char **argv, gboolean resolve)
   if (st == CRM_OK)
     st = resolve ? crm_incident_resolve(&affected, cli->db, id, argv[2])
                  : crm_incident_update(cli->db, id, argv[2]);
-  return st == CRM_OK ? emit_incident(cli, id, NULL) : cli_fail(cli, st);
+  return st == CRM_OK ? emit_incident(cli, id, NULL, resolve ? (int64_t)affected : -1)
+                      : cli_fail(cli, st);
 }
 
 int cmd_incident_update(cli_state *cli, int argc, char **argv)
@@ -349,7 +353,7 @@ int cmd_incident_show(cli_state *cli, int argc, char **argv)
   if (code == CLI_EXIT_OK) {
     crm_id id = 0;
     crm_status st = cli_parse_id(&id, argv[1], "incident");
-    code = st == CRM_OK ? emit_incident(cli, id, keys) : cli_fail(cli, st);
+    code = st == CRM_OK ? emit_incident(cli, id, keys, -1) : cli_fail(cli, st);
   }
   g_strfreev(keys);
   return code;
