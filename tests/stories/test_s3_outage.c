@@ -325,6 +325,17 @@ static void resolved_with_one_call_one_event_per_customer(void **state)
   story *s = *state;
   crm_db *db = s->t->db;
   publish_second_update(s);
+  /* 08:40: subscriber 7's VoIP also fails, from a power cut at the exchange */
+  s->t->now = AT(8, 40);
+  const int voip = 7;
+  crm_case_spec ps = CRM_CASE_SPEC_INIT;
+  ps.customer = s->noc;
+  ps.subject = "Power failure at the exchange";
+  ps.kind = CRM_CASE_INCIDENT;
+  crm_id power = 0;
+  assert_crm_ok(crm_case_open(&power, db, &ps));
+  assert_crm_ok(crm_incident_attach(db, power, s->cases[voip]));
+
   s->t->now = AT(8, 50);
   int64_t seq = story_last_seq(db);
   size_t affected = 0;
@@ -335,10 +346,11 @@ static void resolved_with_one_call_one_event_per_customer(void **state)
   assert_int_equal(crm_case_status(inc), CRM_CASE_RESOLVED);
   assert_int_equal(crm_case_resolved_at(inc), AT(8, 50));
   crm_case_free(inc);
+  /* resolved, or (subscriber 7, still caused by the power failure) updated */
   for (int i = 0; i < AFFECTED; i++) {
     crm_case *c = story_case(db, s->cases[i]);
-    assert_int_equal(crm_case_status(c), CRM_CASE_RESOLVED);
-    assert_int_equal(crm_case_resolved_at(c), AT(8, 50));
+    assert_int_equal(crm_case_status(c), i == voip ? CRM_CASE_NEW : CRM_CASE_RESOLVED);
+    assert_int_equal(crm_case_resolved_at(c), i == voip ? 0 : AT(8, 50));
     crm_case_free(c);
   }
   GPtrArray *updates = story_events(db, seq, "incident.update");
@@ -350,12 +362,25 @@ static void resolved_with_one_call_one_event_per_customer(void **state)
     JsonObject *o = story_payload(ev);
     assert_true(json_object_get_boolean_member(o, "resolved"));
     assert_int_equal(json_object_get_int_member(o, "incident"), s->incident);
+    assert_string_equal(json_object_get_string_member(o, "note"),
+                        "Service restored at 08:47. Cause: " CAUSE ".");
+    JsonArray *cases = json_object_get_array_member(o, "cases");
+    assert_int_equal(json_array_get_length(cases), 1);
+    assert_int_equal(json_array_get_int_element(cases, 0), s->cases[i]);
     JsonArray *resolved = json_object_get_array_member(o, "resolved_cases");
-    assert_int_equal(json_array_get_length(resolved), 1);
-    assert_int_equal(json_array_get_int_element(resolved, 0), s->cases[i]);
+    assert_int_equal(json_array_get_length(resolved), i == voip ? 0 : 1);
+    if (i != voip)
+      assert_int_equal(json_array_get_int_element(resolved, 0), s->cases[i]);
     json_object_unref(o);
   }
   g_ptr_array_unref(updates);
+  /* when the power is back, his case resolves too */
+  s->t->now = AT(9, 0);
+  assert_crm_ok(crm_incident_resolve(&affected, db, power, "Power is back."));
+  assert_int_equal(affected, 1);
+  crm_case *c7 = story_case(db, s->cases[voip]);
+  assert_int_equal(crm_case_status(c7), CRM_CASE_RESOLVED);
+  crm_case_free(c7);
   /* the final note met the incident's third update cycle (due 09:00);
      resolving ended its update clock: nothing runs on it any more */
   GPtrArray *cycles = story_cycles(db, s->incident, CRM_SLA_PERIODIC_UPDATE);

@@ -263,9 +263,10 @@ static void transfers_recorded_and_counted_per_case(void **state)
 }
 
 /* "first-contact resolution (resolved with one inbound contact and no
-   transfer) is a report metric": the stored facts it is computed from,
-   cut by channel and by queue here by hand */
-static void first_contact_resolution_facts(void **state)
+   transfer) is a report metric" and "every report metric ... can be cut
+   by channel, queue and agent": the stored facts it is computed from,
+   cut by channel, queue and agent here by hand */
+static void first_contact_resolution_facts_by_channel_queue_agent(void **state)
 {
   story *s = *state;
   crm_db *db = s->t->db;
@@ -276,6 +277,7 @@ static void first_contact_resolution_facts(void **state)
   crm_case *c = NULL;
   int resolved = 0, fcr = 0;
   int fcr_phone = 0, fcr_email = 0, fcr_billing = 0, fcr_sales = 0, fcr_fibre = 0;
+  int fcr_elena = 0, fcr_paola = 0, fcr_marco = 0;
   while (crm_case_next(&c, it) == CRM_OK) {
     resolved++;
     int first = crm_case_inbound_count(c) == 1 && crm_case_transfer_count(c) == 0;
@@ -301,6 +303,9 @@ static void first_contact_resolution_facts(void **state)
       fcr_billing += crm_case_queue(c) == s->billing;
       fcr_sales += crm_case_queue(c) == s->sales;
       fcr_fibre += crm_case_queue(c) == s->fibre;
+      fcr_elena += crm_case_assignee(c) == s->elena;
+      fcr_paola += crm_case_assignee(c) == s->paola;
+      fcr_marco += crm_case_assignee(c) == s->marco;
     }
     crm_case_free(c);
   }
@@ -313,6 +318,9 @@ static void first_contact_resolution_facts(void **state)
   assert_int_equal(fcr_billing, 1);
   assert_int_equal(fcr_sales, 1);
   assert_int_equal(fcr_fibre, 0);
+  assert_int_equal(fcr_elena, 1);
+  assert_int_equal(fcr_paola, 1);
+  assert_int_equal(fcr_marco, 0);
   crm_case *e = story_case(db, s->cases[E]);
   assert_int_equal(crm_case_inbound_count(e), 2);
   assert_int_equal(crm_case_transfer_count(e), 0);
@@ -362,7 +370,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       T(queues_with_skills_and_agents),
       T(transfers_recorded_and_counted_per_case),
-      T(first_contact_resolution_facts),
+      T(first_contact_resolution_facts_by_channel_queue_agent),
       T(same_first_response_target_on_every_channel),
   };
 #undef T
