@@ -44,13 +44,30 @@ function story.last_seq(db)
   return seq
 end
 
--- Call play(uri) for SQLite in memory and in a temporary file.
+local function psql(conninfo, sql)
+  local cmd = string.format(
+    "psql -q -v ON_ERROR_STOP=1 '%s' -c 'SET client_min_messages TO warning; %s' >/dev/null",
+    conninfo, sql)
+  assert(os.execute(cmd), "psql failed: " .. cmd)
+end
+
+-- Call play(uri, backend) for SQLite in memory and in a temporary file,
+-- and on PostgreSQL when CRM_TEST_PG ("postgres:CONNINFO", as the C suites
+-- read it) names a server: in a schema of its own, made and dropped with psql.
 function story.on_every_backend(play)
   play(":memory:", "sqlite-memory")
   local path = os.tmpname()
   os.remove(path)
   play("sqlite:" .. path, "sqlite")
   for _, suffix in ipairs { "", "-wal", "-shm" } do os.remove(path .. suffix) end
+  local pg = os.getenv("CRM_TEST_PG") or ""
+  if pg ~= "" then
+    local conninfo = pg:gsub("^postgres:", "")
+    local schema = string.format("crm_lua_story_%d", math.random(1, 1 << 30))
+    psql(conninfo, string.format("DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s", schema, schema))
+    play(string.format("postgres:%s options=-csearch_path=%s", conninfo, schema), "postgres")
+    psql(conninfo, string.format("DROP SCHEMA %s CASCADE", schema))
+  end
 end
 
 return story

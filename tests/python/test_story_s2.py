@@ -4,6 +4,7 @@ once per class, on SQLite in a file and in memory."""
 import unittest
 
 import crm
+import story
 from story import DAY, HOUR, Story, rome
 
 
@@ -166,6 +167,11 @@ class BookClub(Story):
 
 class BookClubInMemory(BookClub):
     uri_kind = "memory"
+
+
+if story.PG:
+    class BookClubOnPostgres(BookClub):
+        uri_kind = "postgres"
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ those of tests/stories/test_s3_outage.c (Tuesday 10 November 2026, Rome)."""
 import unittest
 
 import crm
+import story
 from story import HOUR, MINUTE, Story, rome
 
 AFFECTED = 500
@@ -178,6 +179,11 @@ class Outage(Story):
 
 class OutageInMemory(Outage):
     uri_kind = "memory"
+
+
+if story.PG:
+    class OutageOnPostgres(Outage):
+        uri_kind = "postgres"
 
 
 if __name__ == "__main__":
