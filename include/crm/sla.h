@@ -6,6 +6,9 @@
  * Metrics (Zendesk's definitions):
  *  - first response: from the first inbound contact (or the case's
  *    creation, whichever is earlier) to the first public outbound reply;
+ *    a case resolved before any reply and brought back by an inbound
+ *    contact waits for a first response again (a new cycle from that
+ *    contact);
  *  - next response: from the oldest unanswered inbound contact after a
  *    reply to the next public outbound reply (a conversation of N
  *    exchanges has N - 1 next-response cycles);

@@ -695,6 +695,11 @@ static crm_status inbound(sla_ctx *x, const crm_interaction_row *ix)
   CRM__TRY(ctx_ensure(x));
   CRM__TRY(backdate(x, CRM_SLA_FIRST_RESPONSE, ix->occurred_at));
   CRM__TRY(backdate(x, CRM_SLA_RESOLUTION, ix->occurred_at));
+  /* never answered, its first-response clock stopped when the case was
+     resolved: the contact that brings the case back waits for a first
+     response again (a new cycle from the contact) */
+  if (x->facts.last_reply_at == 0 && !case_is_done(x->c))
+    CRM__TRY(ctx_start(x, CRM_SLA_FIRST_RESPONSE, ix->occurred_at));
   /* answered before, and written after the last answer: it waits for the next one */
   if (x->facts.last_reply_at != 0 && ix->occurred_at >= x->facts.last_reply_at &&
       !case_is_done(x->c))

@@ -6,12 +6,12 @@
  *
  * SPDX-License-Identifier: MIT
  */
-#include "testutil.h"
+#include "story.h"
 
 #include <glib.h>
 #include <string.h>
 
-#define DAY 86400
+#define DAY STORY_DAY
 
 typedef struct {
   crm_test_db *t;
@@ -24,28 +24,21 @@ typedef struct {
 static crm_id record(story *s, crm_channel_t channel, crm_outcome_t outcome, const char *subject,
                      const char *ref, const char *in_reply_to, crm_id case_id)
 {
-  crm_interaction_spec spec = CRM_INTERACTION_SPEC_INIT;
-  spec.customer = s->customer;
-  spec.case_id = case_id;
-  spec.channel = channel;
-  spec.direction = CRM_DIRECTION_INBOUND;
-  spec.outcome = outcome;
-  spec.subject = subject;
-  spec.external_ref = ref;
-  spec.in_reply_to = in_reply_to;
-  crm_id id = 0;
-  assert_crm_ok(crm_interaction_record(&id, s->t->db, &spec));
+  story_contact c = {.customer = s->customer,
+                     .case_id = case_id,
+                     .channel = channel,
+                     .outcome = outcome,
+                     .subject = subject,
+                     .external_ref = ref,
+                     .in_reply_to = in_reply_to};
+  crm_id id = story_record(s->t->db, &c);
   g_array_append_val(s->contacts, id);
   return id;
 }
 
 static crm_id case_of(story *s, crm_id interaction)
 {
-  crm_interaction *ix = NULL;
-  assert_crm_ok(crm_interaction_lookup(&ix, s->t->db, interaction));
-  crm_id c = crm_interaction_case(ix);
-  crm_interaction_free(ix);
-  return c;
+  return story_case_of(s->t->db, interaction);
 }
 
 /* The whole episode: every contact of the story, in the order it happened. */
