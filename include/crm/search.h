@@ -19,6 +19,10 @@
  * CRM_SEARCH_MAX_TERMS terms or longer than CRM_SEARCH_MAX_QUERY bytes is
  * rejected with CRM_EINVALID.
  *
+ * Erased text (crm_customer_erase) leaves the index in the erasing
+ * transaction; on SQLite the compaction that follows also rewrites the
+ * index so the old tokens leave the file's bytes.
+ *
  * Hits come best first (rank descending), ties broken by kind, then id:
  * a total order, so paging with crm_search_hit_cursor (opts.after) gives
  * every hit exactly once while the index does not change between pages.
@@ -101,7 +105,9 @@ CRM_EXTERN(crm_id) crm_search_hit_customer(const crm_search_hit *h);
 CRM_EXTERN(crm_id) crm_search_hit_case(const crm_search_hit *h);
 /** Relevance: higher is better; comparable within one search only. */
 CRM_EXTERN(double) crm_search_hit_rank(const crm_search_hit *h);
-/** A short excerpt of the matched text, matched words in [brackets]. */
+/** A short excerpt of the matched text, matched words in [brackets]
+    (PostgreSQL brackets the words as they were typed: an accent-free
+    query finds "città" but leaves it unbracketed). */
 CRM_EXTERN(const char *) crm_search_hit_snippet(const crm_search_hit *h);
 /** An opaque position to pass as crm_search_options.after. */
 CRM_EXTERN(const char *) crm_search_hit_cursor(const crm_search_hit *h);
