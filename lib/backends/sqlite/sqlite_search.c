@@ -6,8 +6,8 @@
  * The core's terms become an FTS5 expression of quoted strings only
  * ("words" and "words" *), so nothing a user typed is read as FTS5
  * syntax. One query ranks the three kinds together (crm_rank below:
- * higher is better) and applies the keyset and the actor's permissions; the
- * snippets are then read for the page's hits only.
+ * higher is better), applies the keyset and the actor's permissions and
+ * writes the snippets.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -106,50 +106,82 @@ static char *match_expression(const crm_search_spec *q)
 
 /* Parameters: ?1 match, ?2 kinds, ?3 actor, ?4 admin role, ?5 has_after,
    ?6 after_rank, ?7 after_kind, ?8 after_id, ?9 limit. */
-#define SEES_ALL "(?3 = 0 OR EXISTS (SELECT 1 FROM members WHERE agent = ?3 AND role = ?4))"
+/* A snippet is computed while the scan has the row's positions at hand
+   (a query per hit afterwards would seek every term's doclist again). */
+#define SNIPPET(table) "snippet(" table ", -1, '[', ']', '...', 12)"
+#define SEES_ALL       "(?3 = 0 OR EXISTS (SELECT 1 FROM members WHERE agent = ?3 AND role = ?4))"
 #define SEES_CASE(c) \
   "(" c ".queue IS NULL OR " c ".queue IN (SELECT queue FROM members WHERE agent = ?3))"
 #define SEES_CUSTOMER(id) \
   "EXISTS (SELECT 1 FROM cases v WHERE v.customer = " id " AND " SEES_CASE("v") ")"
 
 static const char search_sql[] =
-    "SELECT kind, id, customer, case_id, score FROM ("
+    "SELECT kind, id, customer, case_id, score, snippet FROM ("
     " SELECT 1 AS kind, i.id AS id, i.customer AS customer, i.case_id AS case_id,"
-    "  crm_rank(interactions_fts, 2.0, 1.0) AS score"
-    " FROM interactions_fts JOIN interactions i ON i.id = interactions_fts.rowid"
-    " LEFT JOIN cases c ON c.id = i.case_id"
-    " WHERE (?2 & 2) != 0 AND interactions_fts MATCH ?1 AND (" SEES_ALL
-    "  OR (i.case_id IS NOT NULL AND " SEES_CASE(
-        "c") ")"
-             "  OR (i.case_id IS NULL AND " SEES_CUSTOMER(
-                 "i.customer") "))"
-                               " UNION ALL"
-                               " SELECT 2, c.id, c.customer, c.id, crm_rank(cases_fts)"
-                               " FROM cases_fts JOIN cases c ON c.id = cases_fts.rowid"
-                               " WHERE (?2 & 4) != 0 AND cases_fts MATCH ?1 AND (" SEES_ALL
-                               " OR " SEES_CASE(
-                                   "c") ")"
-                                        " UNION ALL"
-                                        " SELECT 3, cu.id, cu.id, NULL, crm_rank(customers_fts)"
-                                        " FROM customers_fts JOIN customers cu ON cu.id = "
-                                        "customers_fts.rowid"
-                                        " WHERE (?2 & 8) != 0 AND customers_fts MATCH ?1 AND "
-                                        "(" SEES_ALL "  OR " SEES_CUSTOMER(
-                                            "cu.id") "))"
-                                                     " WHERE ?5 = 0 OR score < ?6 OR (score = ?6 "
-                                                     "AND (kind > ?7 OR (kind = ?7 AND id > ?8)))"
-                                                     " ORDER BY score DESC, kind, id LIMIT ?9";
-
-/* The snippet of one hit, by kind (1..3). */
-static const char *const snippet_sql[] = {
-    NULL,
-    "SELECT snippet(interactions_fts, -1, '[', ']', '...', 12) FROM interactions_fts"
-    " WHERE interactions_fts MATCH ?1 AND rowid = ?2",
-    "SELECT snippet(cases_fts, -1, '[', ']', '...', 12) FROM cases_fts"
-    " WHERE cases_fts MATCH ?1 AND rowid = ?2",
-    "SELECT snippet(customers_fts, -1, '[', ']', '...', 12) FROM customers_fts"
-    " WHERE customers_fts MATCH ?1 AND rowid = ?2",
-};
+    "  crm_rank(interactions_fts, 2.0, 1.0) AS score, " SNIPPET(
+        "interactions_fts") " AS snippet"
+                            " FROM interactions_fts JOIN interactions i ON i.id = "
+                            "interactions_fts.rowid"
+                            " LEFT JOIN cases c ON c.id = i.case_id"
+                            " WHERE (?2 & 2) != 0 AND interactions_fts MATCH ?1 AND (" SEES_ALL
+                            "  OR (i.case_id IS NOT NULL AND " SEES_CASE(
+                                "c") ")"
+                                     "  OR (i.case_id IS NULL AND " SEES_CUSTOMER(
+                                         "i.customer") "))"
+                                                       " UNION ALL"
+                                                       " SELECT 2, c.id, c.customer, c.id, "
+                                                       "crm_rank(cases_fts), " SNIPPET(
+                                                           "cases_fts") " FROM cases_fts JOIN "
+                                                                        "cases c ON c.id = "
+                                                                        "cases_fts.rowid"
+                                                                        " WHERE (?2 & 4) != 0 AND "
+                                                                        "cases_fts MATCH ?1 AND "
+                                                                        "(" SEES_ALL
+                                                                        " OR " SEES_CASE(
+                                                                            "c") ")"
+                                                                                 " UNION ALL"
+                                                                                 " SELECT 3, "
+                                                                                 "cu.id, cu.id, "
+                                                                                 "NULL, "
+                                                                                 "crm_rank("
+                                                                                 "customers_fts),"
+                                                                                 " " SNIPPET(
+                                                                                     "customers_"
+                                                                                     "fts") " FROM "
+                                                                                            "custom"
+                                                                                            "ers_"
+                                                                                            "fts "
+                                                                                            "JOIN "
+                                                                                            "custom"
+                                                                                            "ers "
+                                                                                            "cu ON "
+                                                                                            "cu.id "
+                                                                                            "= "
+                                                                                            "custom"
+                                                                                            "ers_"
+                                                                                            "fts."
+                                                                                            "rowid"
+                                                                                            " WHERE"
+                                                                                            " (?2 "
+                                                                                            "& 8) "
+                                                                                            "!= 0 "
+                                                                                            "AND "
+                                                                                            "custom"
+                                                                                            "ers_"
+                                                                                            "fts "
+                                                                                            "MATCH "
+                                                                                            "?1 "
+                                                                                            "AND "
+                                                                                            "(" SEES_ALL
+                                                                                            "  "
+                                                                                            "OR"
+                                                                                            " " SEES_CUSTOMER(
+                                                                                                "cu"
+                                                                                                ".i"
+                                                                                                "d") "))"
+                                                                                                     " WHERE ?5 = 0 OR score < ?6 OR (score = ?6 "
+                                                                                                     "AND (kind > ?7 OR (kind = ?7 AND id > ?8)))"
+                                                                                                     " ORDER BY score DESC, kind, id LIMIT ?9";
 
 static void read_hit(sqlite3_stmt *st, void *p)
 {
@@ -159,28 +191,7 @@ static void read_hit(sqlite3_stmt *st, void *p)
   row->customer = sqlite3_column_int64(st, 2);
   row->case_id = crm__sqlite_col_id(st, 3);
   row->rank = sqlite3_column_double(st, 4);
-}
-
-static int collect_hit(const void *row, void *payload)
-{
-  g_array_append_vals(payload, row, 1);
-  return 0;
-}
-
-static crm_status read_snippet(crm_sqlite *s, const char *match, crm_search_row *row)
-{
-  if (row->kind < CRM_SEARCH_INTERACTION || row->kind > CRM_SEARCH_CUSTOMER)
-    return crm_backend_error(CRM_ERROR, "search hit of unknown kind %d", row->kind);
-  sqlite3_stmt *st = crm__sqlite_stmt(s, snippet_sql[row->kind]);
-  if (st == NULL)
-    return CRM_ERROR;
-  crm__sqlite_bind_text(st, 1, match);
-  sqlite3_bind_int64(st, 2, row->id);
-  crm_status r = crm__sqlite_step_row(s, st, "reading a search snippet");
-  if (r == CRM_OK)
-    row->snippet = crm__sqlite_col_text(st, 0);
-  sqlite3_reset(st);
-  return r == CRM_ENOTFOUND ? CRM_OK : r;
+  row->snippet = crm__sqlite_col_text(st, 5);
 }
 
 crm_status crm__sqlite_search(crm_backend *b, const crm_search_spec *q, unsigned int limit,
@@ -200,16 +211,8 @@ crm_status crm__sqlite_search(crm_backend *b, const crm_search_spec *q, unsigned
   sqlite3_bind_int(st, 7, q->after_kind);
   sqlite3_bind_int64(st, 8, q->after_id);
   sqlite3_bind_int64(st, 9, limit);
-  GArray *hits = g_array_new(FALSE, TRUE, sizeof(crm_search_row));
-  g_array_set_clear_func(hits, (GDestroyNotify)crm_search_row_clear);
-  crm_status r = crm__sqlite_list(s, st, read_hit, NULL, sizeof(crm_search_row), collect_hit, hits,
-                                  "searching");
-  for (guint i = 0; r == CRM_OK && i < hits->len; i++)
-    r = read_snippet(s, match, &g_array_index(hits, crm_search_row, i));
-  for (guint i = 0; r == CRM_OK && i < hits->len; i++)
-    if (cb(&g_array_index(hits, crm_search_row, i), payload))
-      r = crm_backend_error(CRM_EUSER, "searching: stopped by the caller");
-  g_array_unref(hits);
+  crm_status r = crm__sqlite_list(s, st, read_hit, (crm__sqlite_clear_fn)crm_search_row_clear,
+                                  sizeof(crm_search_row), cb, payload, "searching");
   g_free(match);
   return r;
 }
