@@ -193,6 +193,13 @@ static const crm_swig_field crm_swig_timeline_query_fields[] = {
     CRM_SWIG_FIELD(crm_timeline_query, limit, CRM_SWIG_F_UINT),
     CRM_SWIG_END};
 
+static const crm_swig_field crm_swig_search_options_fields[] = {
+    CRM_SWIG_FIELD(crm_search_options, version, CRM_SWIG_F_UINT),
+    CRM_SWIG_FIELD(crm_search_options, kinds, CRM_SWIG_F_U32),
+    CRM_SWIG_FIELD(crm_search_options, limit, CRM_SWIG_F_UINT),
+    CRM_SWIG_FIELD(crm_search_options, after, CRM_SWIG_F_STR),
+    CRM_SWIG_END};
+
 static const crm_swig_field crm_swig_mail_options_fields[] = {
     CRM_SWIG_FIELD(crm_mail_options, version, CRM_SWIG_F_UINT),
     CRM_SWIG_FIELD(crm_mail_options, received_at, CRM_SWIG_F_TIME),
@@ -230,6 +237,7 @@ static const crm_swig_field crm_swig_mail_import_stats_fields[] = {
 #define crm_swig_crm_case_query_fields           crm_swig_case_query_fields
 #define crm_swig_crm_timeline_query_fields       crm_swig_timeline_query_fields
 #define crm_swig_crm_mail_options_fields         crm_swig_mail_options_fields
+#define crm_swig_crm_search_options_fields       crm_swig_search_options_fields
 #define crm_swig_crm_mail_result_fields          crm_swig_mail_result_fields
 #define crm_swig_crm_mail_import_stats_fields    crm_swig_mail_import_stats_fields
 
@@ -245,6 +253,8 @@ static const crm_swig_struct crm_swig_case_query_s =
 static const crm_swig_struct crm_swig_timeline_query_s =
     CRM_SWIG_STRUCT(crm_timeline_query, CRM_TIMELINE_QUERY);
 
+static const crm_swig_struct crm_swig_search_options_s =
+    CRM_SWIG_STRUCT(crm_search_options, CRM_SEARCH_OPTIONS);
 static const crm_swig_struct crm_swig_mail_options_s =
     CRM_SWIG_STRUCT(crm_mail_options, CRM_MAIL_OPTIONS);
 static const crm_swig_struct crm_swig_mail_result_s =
@@ -375,6 +385,8 @@ static const char *const crm_swig_db_function_names[] = {
     /* incidents */
     "incident_attach", "incident_set_scope", "incident_scope_get", "incident_match",
     "incident_update", "incident_resolve",
+    /* search */
+    "search",
     /* SLA */
     "calendar_save", "calendar_update", "calendar_load", "calendar_load_version",
     "calendar_version", "sla_policy_create", "sla_policy_update", "sla_policy_version",
@@ -401,7 +413,8 @@ static const char *const crm_swig_enum_specs[] = {
     "SlaMetric crm_sla_metric_t SLA_ FIRST_RESPONSE NEXT_RESPONSE RESOLUTION PERIODIC_UPDATE",
     "SlaSegment crm_sla_segment_t SLA_SEGMENT_ ACTIVATE PAUSE RESUME FULFIL BREACH WARNING "
     "RECOMPUTE STOP",
-    "SlaView crm_sla_view_t SLA_ AS_REPORTED RECOMPUTED"};
+    "SlaView crm_sla_view_t SLA_ AS_REPORTED RECOMPUTED",
+    "SearchKind crm_search_kind_t SEARCH_ INTERACTION CASE CUSTOMER"};
 
 /* A read-only list of strings handed to the language (tags, skills, ...). */
 typedef struct {
@@ -1527,6 +1540,7 @@ CRM_STRUCT_IN(crm_interaction_spec, crm_swig_interaction_spec_s)
 CRM_STRUCT_IN(crm_case_spec, crm_swig_case_spec_s)
 CRM_STRUCT_IN(crm_case_query, crm_swig_case_query_s)
 CRM_STRUCT_IN(crm_timeline_query, crm_swig_timeline_query_s)
+CRM_STRUCT_IN(crm_search_options, crm_swig_search_options_s)
 CRM_STRUCT_IN(crm_customer_export_options, crm_swig_customer_export_options_s)
 CRM_STRUCT_IN(crm_sla_policy_spec, crm_swig_sla_policy_spec_s)
 
@@ -1712,6 +1726,7 @@ CRM_STRUCT_IN(crm_mail_options, crm_swig_mail_options_s)
 %ignore crm_preference_iterator_free;
 %ignore crm_duplicate_iterator_free;
 %ignore crm_incident_iterator_free;
+%ignore crm_search_iterator_free;
 %ignore crm_sla_timer_iterator_free;
 %newobject crm_event_dup;
 
@@ -1745,6 +1760,8 @@ CRM_ITERATOR(crm_timeline_iterator)
 CRM_ITERATOR(crm_preference_iterator)
 CRM_ITERATOR(crm_duplicate_iterator)
 CRM_ITERATOR(crm_incident_iterator)
+CRM_OWNED(crm_search_hit)
+CRM_ITERATOR(crm_search_iterator)
 CRM_OWNED(crm_sla_timer)
 CRM_ITERATOR(crm_sla_timer_iterator)
 
@@ -1770,6 +1787,7 @@ CRM_ITERATOR(crm_sla_timer_iterator)
 %ignore crm_mail_import_stats;
 %include "crm/mail.h"
 %include "crm/incident.h"
+%include "crm/search.h"
 
 /* ---- read-only fields: the getters without the type prefix ---- */
 
@@ -1825,6 +1843,18 @@ CRM_FIELD(crm_interaction, in_reply_to, char *)
 %extend crm_interaction { const crm_id case_; }
 %{
 #define crm_interaction_case__get(self_) crm_interaction_case(self_)
+%}
+
+CRM_FIELD(crm_search_hit, kind, crm_search_kind_t)
+CRM_FIELD(crm_search_hit, id, crm_id)
+CRM_FIELD(crm_search_hit, customer, crm_id)
+CRM_FIELD(crm_search_hit, rank, double)
+CRM_FIELD(crm_search_hit, snippet, char *)
+CRM_FIELD(crm_search_hit, cursor, char *)
+%rename(case) crm_search_hit::case_;
+%extend crm_search_hit { const crm_id case_; }
+%{
+#define crm_search_hit_case__get(self_) crm_search_hit_case(self_)
 %}
 
 CRM_FIELD(crm_participant, kind, crm_identity_kind_t)
@@ -2203,7 +2233,7 @@ del _i, _code, _cls
     link_iterator = "link_next", event_iterator = "event_next", timeline_iterator =
     "timeline_next", preference_iterator = "preference_next",
     duplicate_iterator = "duplicate_next", incident_iterator = "incident_next",
-    sla_timer_iterator = "sla_timer_next" }
+    sla_timer_iterator = "sla_timer_next", search_iterator = "search_next" }
   local registry = debug.getregistry()["SW" .. "IG"]
   for class, next_name in pairs(iterators) do
     local mt = registry and registry[class]

@@ -138,6 +138,14 @@ def timeline_iterator_new(db, query=None, /, **fields):
     return _crm.timeline_iterator_new(db, _fields(query, fields))
 
 
+def search(db, query, options=None, /, **fields):
+    """Full-text search (crm/search.h): an iterator of search_hit (kind, id,
+    customer, case, rank, snippet, cursor), best first. Options
+    (crm_search_options): kinds (an int or a list of SearchKind), limit,
+    after (a hit's cursor: the page after it)."""
+    return _crm.search(db, query, _fields(options, fields))
+
+
 def sla_policy_create(db, spec=None, /, **fields):
     """Create an SLA policy (crm_sla_policy_spec: name, order, calendar,
     priorities, kinds, channels (ints or lists of enum values), queue,
@@ -219,6 +227,7 @@ for _cls, _next in ((identity_iterator, identity_next),  # noqa: F405
                     (preference_iterator, preference_next),  # noqa: F405
                     (duplicate_iterator, duplicate_next),  # noqa: F405
                     (incident_iterator, incident_next),  # noqa: F405
+                    (search_iterator, search_next),  # noqa: F405
                     (sla_timer_iterator, sla_timer_next)):  # noqa: F405
     _make_iterator(_cls, _next)
 

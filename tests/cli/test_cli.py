@@ -479,6 +479,42 @@ class TestTimeline(CliTestCase):
         self.fails(EXIT_INVALID, "timeline", c, "--limit", -1)
 
 
+class TestSearch(CliTestCase):
+    def test_search(self):
+        c = self.customer(name="Niccolò Bellè")
+        self.ok("contact", "record", c, "--channel", "email", "--subject", "Perché?",
+                "--body", "La caldaia rotta in città non parte")
+        for i in range(4):
+            self.ok("contact", "record", c, "--channel", "note", "--direction", "internal",
+                    "--body", "bolletta " * (i + 1))
+        hits = self.js("search", "perche")  # the contact, and the case it opened
+        self.assertEqual(sorted((h["kind"], h["customer"]) for h in hits),
+                         [("case", c), ("interaction", c)])
+        self.assertIn("[", hits[0]["snippet"])
+        self.assertIsInstance(hits[0]["rank"], float)
+        self.assertEqual([h["kind"] for h in self.js("search", "belle")], ["customer"])
+        self.assertEqual(self.js("search", "citta", "--kind", "customer"), [])
+        self.assertEqual(len(self.js("search", '"caldaia rotta"', "--kind", "interaction,case")), 1)
+        self.assertEqual(self.js("search", '"rotta caldaia"'), [])
+        # pages: --limit, then --after the last cursor
+        page1 = self.js("search", "bollett*", "--limit", 3)
+        self.assertEqual(len(page1), 3)
+        rc, out, err = self.run_crm("search", "bollett*", "--limit", 3)
+        self.assertEqual(rc, 0)
+        self.assertIn("--after %s" % page1[-1]["cursor"], err)
+        page2 = self.js("search", "bollett*", "--limit", 3, "--after", page1[-1]["cursor"])
+        self.assertEqual(len(page2), 1)
+        self.assertEqual(len({h["id"] for h in page1 + page2}), 4)
+        # hostile input is text; malformed input is refused
+        self.assertEqual(self.js("search", "'; DROP TABLE interactions; --"), [])
+        self.assertEqual(len(self.js("search", "caldaia")), 1)
+        self.fails(EXIT_INVALID, "search", '"caldaia', message="quote is not closed")
+        self.fails(EXIT_INVALID, "search", "*", message="no word")
+        self.fails(EXIT_INVALID, "search", "x", "--kind", "ticket", message="unknown kind")
+        self.fails(EXIT_INVALID, "search", "x", "--after", "nope", message="cursor")
+        self.fails(EXIT_USAGE, "search")
+
+
 class TestQueueAgent(CliTestCase):
     def test_queue(self):
         out = self.js("queue", "create", "Billing", "--skill", "italian", "--skill", "billing")
@@ -1104,6 +1140,7 @@ class TestJsonEverywhere(CliTestCase):
               ["id", "case", "channel", "direction", "outcome", "occurred_at", "case_status"])
         check("contact show", ["1"], ["id", "body", "subject"])
         check("timeline", ["1"], ["id", "channel", "occurred_at"])
+        check("search", ["mario"], ["kind", "id", "customer", "case", "rank", "snippet", "cursor"])
         check("settings get", [], ["name", "value"])
         check("settings set", ["subject_tag", "[CRM %id]"], ["name", "value"])
         check("events", [], ["seq", "time", "actor", "kind", "entity", "entity_id", "payload"])
@@ -1169,7 +1206,8 @@ class TestManPage(unittest.TestCase):
         for command in ("customer add", "contact record", "events", "mail ingest", "mail reply",
                         "customer merge", "customer erase", "calendar define", "policy define",
                         "sla due", "sla show", "incident open", "incident resolve",
-                        "CALENDAR FILES", "POLICY FILES", "special_hours", "warn_percent"):
+                        "CALENDAR FILES", "POLICY FILES", "special_hours", "warn_percent",
+                        "search"):
             self.assertIn(command, text)
         self.assertIn("EXIT STATUS", text)
 

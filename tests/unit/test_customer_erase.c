@@ -16,6 +16,10 @@
 #define PHONE "+390212345678"
 #define ORG   "Rossi Libri Srl"
 #define OTHER "m.rossi@altrove.example" /* a second record of him, merged */
+/* Said on the phone: the search index stores it folded ("quaglierini"),
+   a form no table holds, so finding those bytes means finding the index. */
+#define NICKNAME "Quaglierìni"
+#define FOLDED   "quaglierini"
 
 /* What the person told us, on every channel: returns the customer. */
 typedef struct {
@@ -56,7 +60,7 @@ static crm_id call(crm_db *db, crm_id customer, crm_id case_id)
   s.direction = CRM_DIRECTION_INBOUND;
   s.outcome = CRM_OUTCOME_ANSWERED;
   s.subject = "Call from " NAME;
-  s.body = NAME " says the shop promised to cancel; phone " PHONE;
+  s.body = NAME " (" NICKNAME ") says the shop promised to cancel; phone " PHONE;
   s.external_ref = "call-" PHONE;
   crm_id id = 0;
   assert_crm_ok(crm_interaction_record(&id, db, &s));
@@ -128,8 +132,23 @@ static int occurrences_in_store(crm_test_db *t, const char *needle)
   return n;
 }
 
-static const char *const person_strings[] = {NAME,         "Rossi", EMAIL, "mario.rossi", PHONE,
-                                             "0212345678", ORG,     OTHER, NULL};
+static const char *const person_strings[] = {
+    NAME, "Rossi", EMAIL, "mario.rossi", PHONE, "0212345678", ORG, OTHER, NICKNAME, FOLDED, NULL};
+
+/* Search hits for `query`. */
+static int search_hits(crm_db *db, const char *query)
+{
+  crm_search_iterator *it = NULL;
+  assert_crm_ok(crm_search(&it, db, query, NULL));
+  crm_search_hit *h = NULL;
+  int n = 0;
+  while (crm_search_next(&h, it) == CRM_OK) {
+    crm_search_hit_free(h);
+    n++;
+  }
+  crm_search_iterator_free(it);
+  return n;
+}
 
 /* Reports read these: they must not change. */
 typedef struct {
@@ -166,7 +185,10 @@ static void test_no_byte_left(void **state)
   person p = make_person(t);
   assert_crm_ok(crm_db_compact(t->db));
   for (const char *const *s = person_strings; *s; s++)
-    assert_true(occurrences_in_store(t, *s) > 0); /* the scan can find them */
+    if (occurrences_in_store(t, *s) == 0) /* the scan can find them */
+      fail_msg("'%s' is not in the database file before the erasure", *s);
+  assert_int_equal(search_hits(t->db, "quaglierini"), 1);
+  assert_true(search_hits(t->db, "rossi") >= 4); /* him, his cases, mail and call */
 
   long events = crm_test_count_events(t->db);
   assert_crm_ok(crm_customer_erase(t->db, p.customer, "GDPR request 2026-17"));
@@ -176,6 +198,10 @@ static void test_no_byte_left(void **state)
   for (const char *const *s = person_strings; *s; s++)
     if (occurrences_in_store(t, *s) != 0)
       fail_msg("'%s' is still in the database file", *s);
+  /* the index no longer finds him (Anna's mail keeps "Mario") */
+  assert_int_equal(search_hits(t->db, "quaglierini"), 0);
+  assert_int_equal(search_hits(t->db, "rossi"), 0);
+  assert_int_equal(search_hits(t->db, "mario"), 1);
   /* after closing too (the WAL is checkpointed on close) */
   crm_test_db_reopen(t);
   for (const char *const *s = person_strings; *s; s++)

@@ -210,6 +210,7 @@ int cmd_case_csat(cli_state *cli, int argc, char **argv);
 int cmd_contact_record(cli_state *cli, int argc, char **argv);
 int cmd_contact_show(cli_state *cli, int argc, char **argv);
 int cmd_timeline(cli_state *cli, int argc, char **argv);
+int cmd_search(cli_state *cli, int argc, char **argv);
 int cmd_queue_create(cli_state *cli, int argc, char **argv);
 int cmd_queue_show(cli_state *cli, int argc, char **argv);
 int cmd_queue_skill(cli_state *cli, int argc, char **argv);

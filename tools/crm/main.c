@@ -47,6 +47,7 @@ static const command_entry commands[] = {
     {"mail", "ingest", cmd_mail_ingest, "File e-mail: message files, an mbox or a Maildir"},
     {"mail", "reply", cmd_mail_reply, "Compose and record an agent's e-mail reply"},
     {"timeline", NULL, cmd_timeline, "A customer's or a case's contacts, newest first"},
+    {"search", NULL, cmd_search, "Full-text search: contacts, case subjects, customer names"},
     {"queue", "create", cmd_queue_create, "Create a queue"},
     {"queue", "show", cmd_queue_show, "Show a queue"},
     {"queue", "skill", cmd_queue_skill, "Add skills to a queue"},

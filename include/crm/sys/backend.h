@@ -221,6 +221,35 @@ typedef struct {
   char *key;
 } crm_customer_key_row;
 
+/** One term of a search: words (a phrase when several), already checked
+    by the core; `prefix`: the last word is a prefix. @since 0.1 */
+typedef struct {
+  const char *text;
+  int prefix;
+} crm_search_term;
+
+/** A parsed search (the search slot). Every term must match (AND). The
+    order is (rank descending, kind, id); with `has_after`, only hits
+    strictly after (after_rank, after_kind, after_id) in it. @since 0.1 */
+typedef struct {
+  const crm_search_term *terms;
+  size_t n_terms;
+  uint32_t kinds; /**< (1u << CRM_SEARCH_*) bits, never 0 */
+  crm_id actor;   /**< 0: no permission filter */
+  int has_after;
+  double after_rank;
+  int after_kind;
+  crm_id after_id;
+} crm_search_spec;
+
+/** A search hit; case_id 0: none. @since 0.1 */
+typedef struct {
+  int kind;
+  crm_id id, customer, case_id;
+  double rank; /**< higher is better */
+  char *snippet;
+} crm_search_row;
+
 /** Rows that belong to one customer (owned_list, owned_move). @since 0.1 */
 typedef enum { CRM_OWNED_IDENTITY = 1, CRM_OWNED_CASE, CRM_OWNED_INTERACTION } crm_owned_t;
 
@@ -485,6 +514,13 @@ struct crm_backend_ops {
       kind, from_case) (row: a const crm_id *). */
   crm_status (*link_list_to)(crm_backend *b, crm_id to, int kind, crm_id after_id,
                              unsigned int limit, crm_row_fn cb, void *payload);
+  /** Full-text search: at most `limit` hits of `q` in its order
+      (crm_search_row), through the text index (SQLite FTS5, PostgreSQL
+      GIN), each page one query; the terms are bound or quoted as data,
+      never spliced into query syntax. Hits the actor may not see (see
+      crm/search.h) are left out by the query itself. */
+  crm_status (*search)(crm_backend *b, const crm_search_spec *q, unsigned int limit, crm_row_fn cb,
+                       void *payload);
 };
 
 #define CRM_BACKEND_OPS_VERSION 1
@@ -533,6 +569,7 @@ CRM_EXTERN(void) crm_sla_def_row_clear(crm_sla_def_row *row);
 CRM_EXTERN(void) crm_preference_row_clear(crm_preference_row *row);
 CRM_EXTERN(void) crm_merge_row_clear(crm_merge_row *row);
 CRM_EXTERN(void) crm_customer_key_row_clear(crm_customer_key_row *row);
+CRM_EXTERN(void) crm_search_row_clear(crm_search_row *row);
 
 CRM_END_DECL
 

@@ -241,5 +241,8 @@ crm_status crm__pg_incident_match(crm_backend *b, crm_id customer, uint32_t stat
                                   void *payload);
 crm_status crm__pg_link_list_to(crm_backend *b, crm_id to, int kind, crm_id after_id,
                                 unsigned int limit, crm_row_fn cb, void *payload);
+/* pg_search.c: full-text search (tsvector, GIN) */
+crm_status crm__pg_search(crm_backend *b, const crm_search_spec *q, unsigned int limit,
+                          crm_row_fn cb, void *payload);
 
 #endif

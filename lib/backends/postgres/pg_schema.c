@@ -20,6 +20,38 @@
 #define ID       "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
 #define KEY_TEXT "text COLLATE \"C\""
 
+/* The characters of a text that are indexed: a tsvector holds at most
+   1 MB, a mail body may be longer. */
+#define INDEXED_CHARS "100000"
+
+/*
+ * crm_fold(text): the text without accents, IMMUTABLE so generated
+ * columns may call it. With the unaccent extension (created in public
+ * when it is missing and this role may), its full rules; without it, a
+ * translate() of the accented Latin letters (Italian, French, Spanish,
+ * German, Portuguese).
+ */
+#define FOLD_FUNCTION                                                                                                   \
+  "DO $fold$ DECLARE ns text; BEGIN"                                                                                    \
+  "  BEGIN"                                                                                                             \
+  "    SELECT n.nspname INTO ns FROM pg_extension e"                                                                    \
+  "      JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'unaccent';"                                   \
+  "    IF ns IS NULL THEN"                                                                                              \
+  "      CREATE EXTENSION unaccent SCHEMA public; ns := 'public';"                                                      \
+  "    END IF;"                                                                                                         \
+  "    EXECUTE format('CREATE OR REPLACE FUNCTION crm_fold(text) RETURNS text LANGUAGE sql"                             \
+  "      IMMUTABLE STRICT PARALLEL SAFE AS %L',"                                                                        \
+  "      format('SELECT %I.unaccent(%L::regdictionary, $1)', ns,"                                                       \
+  "             quote_ident(ns) || '.unaccent'));"                                                                      \
+  "    PERFORM crm_fold('perché');"                                                                                    \
+  "  EXCEPTION WHEN OTHERS THEN"                                                                                        \
+  "    CREATE OR REPLACE FUNCTION crm_fold(text) RETURNS text LANGUAGE sql"                                             \
+  "      IMMUTABLE STRICT PARALLEL SAFE AS $f$ SELECT translate($1,"                                                    \
+  "      'ÀÁÂÃÄÅàáâãäåÈÉÊËèéêëÌÍÎÏìíîïÒÓÔÕÖòóôõöÙÚÛÜùúûüÇçÑñÝýÿ'," \
+  "      'AAAAAAaaaaaaEEEEeeeeIIIIiiiiOOOOOoooooUUUUuuuuCcNnYyy') $f$;"                                                 \
+  "  END;"                                                                                                              \
+  "END $fold$;"
+
 static const char *const migrations[] = {
     /* 1: the foundation */
     "CREATE TABLE crm_settings (name " KEY_TEXT " PRIMARY KEY, value text NOT NULL);"
@@ -181,7 +213,25 @@ static const char *const migrations[] = {
     "  incident bigint NOT NULL REFERENCES crm_cases (id), key " KEY_TEXT " NOT NULL,"
     "  value text NOT NULL, PRIMARY KEY (incident, key));"
     "CREATE INDEX crm_incident_scopes_value ON crm_incident_scopes (key, value, incident);"
-    "CREATE INDEX crm_links_to_kind ON crm_links (to_case, kind, from_case);",
+    "CREATE INDEX crm_links_to_kind ON crm_links (to_case, kind, from_case);"
+
+    /* search: crm_fold (accents off, for documents and queries alike),
+       tsvector columns the server computes in the writing statement, GIN
+       indexes over them */
+    FOLD_FUNCTION "ALTER TABLE crm_interactions ADD COLUMN search tsvector GENERATED ALWAYS AS ("
+    "  setweight(to_tsvector('pg_catalog.simple', crm_fold(left(coalesce(subject, "
+    "''), " INDEXED_CHARS "))), 'A') ||"
+    "  setweight(to_tsvector('pg_catalog.simple', crm_fold(left(coalesce(body, ''), " INDEXED_CHARS
+    "))), 'B')) STORED;"
+    "CREATE INDEX crm_interactions_search ON crm_interactions USING gin (search);"
+    "ALTER TABLE crm_cases ADD COLUMN search tsvector GENERATED ALWAYS AS ("
+    "  setweight(to_tsvector('pg_catalog.simple', crm_fold(left(subject, " INDEXED_CHARS
+    "))), 'A')) STORED;"
+    "CREATE INDEX crm_cases_search ON crm_cases USING gin (search);"
+    "ALTER TABLE crm_customers ADD COLUMN search tsvector GENERATED ALWAYS AS ("
+    "  setweight(to_tsvector('pg_catalog.simple', crm_fold(left(display_name, " INDEXED_CHARS
+    "))), 'A')) STORED;"
+    "CREATE INDEX crm_customers_search ON crm_customers USING gin (search);",
 };
 
 const int crm__pg_schema_version = (int)(sizeof migrations / sizeof migrations[0]);

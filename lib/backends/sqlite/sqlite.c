@@ -257,6 +257,8 @@ static crm_status sqlite_open(crm_backend **out, const crm_backend_open_params *
                                    : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                                      "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;";
   crm_status st = crm__sqlite_exec(s, pragmas, "setting up the connection");
+  if (st == CRM_OK)
+    st = crm__sqlite_search_register(s);
   if (st == CRM_OK && version < crm__sqlite_schema_version)
     st = crm__sqlite_migrate(s, version);
   if (st != CRM_OK) {
@@ -408,6 +410,7 @@ const crm_backend_ops crm__sqlite_ops = {
     .incident_scope_list = crm__sqlite_incident_scope_list,
     .incident_match = crm__sqlite_incident_match,
     .link_list_to = crm__sqlite_link_list_to,
+    .search = crm__sqlite_search,
 };
 
 static crm_status sqlite_open_with_ops(crm_backend **out, const crm_backend_open_params *p)

@@ -195,5 +195,10 @@ crm_status crm__sqlite_incident_match(crm_backend *b, crm_id customer, uint32_t 
                                       void *payload);
 crm_status crm__sqlite_link_list_to(crm_backend *b, crm_id to, int kind, crm_id after_id,
                                     unsigned int limit, crm_row_fn cb, void *payload);
+/* sqlite_search.c: full-text search (FTS5) */
+/* Register the search's rank function (crm_rank) on the connection. */
+crm_status crm__sqlite_search_register(crm_sqlite *s);
+crm_status crm__sqlite_search(crm_backend *b, const crm_search_spec *q, unsigned int limit,
+                              crm_row_fn cb, void *payload);
 
 #endif

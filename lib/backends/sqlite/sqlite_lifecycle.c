@@ -364,6 +364,24 @@ crm_status crm__sqlite_compact(crm_backend *b)
   crm_sqlite *s = CRM_SQLITE(b);
   if (!sqlite3_get_autocommit(s->db))
     return crm_backend_error(CRM_EINVALID, "compaction cannot run inside a transaction");
+  /* The search indexes keep a deleted row's tokens in their older
+     segments (SQLite before 3.42 has no FTS5 secure-delete) until a merge
+     rewrites them: 'optimize' merges every segment into one, and
+     secure_delete zeroes the pages the old segments held. Cheap when an
+     index is already one segment (nothing written since). */
+  crm_status st =
+      crm__sqlite_exec(s,
+                       "BEGIN IMMEDIATE;"
+                       "INSERT INTO interactions_fts (interactions_fts) VALUES ('optimize');"
+                       "INSERT INTO cases_fts (cases_fts) VALUES ('optimize');"
+                       "INSERT INTO customers_fts (customers_fts) VALUES ('optimize');"
+                       "COMMIT",
+                       "merging the search indexes");
+  if (st != CRM_OK) {
+    if (!sqlite3_get_autocommit(s->db))
+      sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return st;
+  }
   /* secure_delete (set at open) zeroed what the transactions freed; the
      old page images still live in the WAL until a checkpoint copies the
      new ones over them and TRUNCATE empties the log. */

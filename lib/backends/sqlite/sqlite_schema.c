@@ -10,6 +10,36 @@
  */
 #include "sqlite_internal.h"
 
+/* An FTS5 index over `cols` of `table` (rowid: id), and the triggers that
+   keep it in step: an update re-indexes only when one of `watched` changed. */
+#define FTS_TOKENIZER "tokenize = 'unicode61 remove_diacritics 2'"
+#define FTS(table, cols, watched)                                                                \
+  "CREATE VIRTUAL TABLE " #table "_fts USING fts5(" cols ", content = '" #table "',"             \
+  " content_rowid = 'id', " FTS_TOKENIZER ");"                                                   \
+  "CREATE TRIGGER " #table "_fts_insert AFTER INSERT ON " #table " BEGIN"                        \
+  "  INSERT INTO " #table "_fts (rowid, " cols ") SELECT new.id, " FTS_NEW_##table               \
+      "; END;"                                                                                   \
+      "CREATE TRIGGER " #table "_fts_delete AFTER DELETE ON " #table " BEGIN"                    \
+      "  INSERT INTO " #table "_fts (" #table "_fts, rowid, " cols ")"                           \
+      "  SELECT 'delete', old.id, " FTS_OLD_##table                                              \
+      "; END;"                                                                                   \
+      "CREATE TRIGGER " #table "_fts_update AFTER UPDATE OF " watched " ON " #table              \
+      " WHEN " FTS_CHANGED_##table                                                               \
+      " BEGIN"                                                                                   \
+      "  INSERT INTO " #table "_fts (" #table "_fts, rowid, " cols ")"                           \
+      "  SELECT 'delete', old.id, " FTS_OLD_##table ";"                                          \
+                                                    "  INSERT INTO " #table "_fts (rowid, " cols \
+                                                    ") SELECT new.id, " FTS_NEW_##table "; END;"
+#define FTS_NEW_interactions     "new.subject, new.body"
+#define FTS_OLD_interactions     "old.subject, old.body"
+#define FTS_CHANGED_interactions "old.subject IS NOT new.subject OR old.body IS NOT new.body"
+#define FTS_NEW_cases            "new.subject"
+#define FTS_OLD_cases            "old.subject"
+#define FTS_CHANGED_cases        "old.subject IS NOT new.subject"
+#define FTS_NEW_customers        "new.display_name"
+#define FTS_OLD_customers        "old.display_name"
+#define FTS_CHANGED_customers    "old.display_name IS NOT new.display_name"
+
 static const char *const migrations[] = {
     /* 1: the foundation */
     "CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
@@ -160,7 +190,13 @@ static const char *const migrations[] = {
     "  incident INTEGER NOT NULL REFERENCES cases (id), key TEXT NOT NULL,"
     "  value TEXT NOT NULL, PRIMARY KEY (incident, key)) WITHOUT ROWID;"
     "CREATE INDEX incident_scopes_value ON incident_scopes (key, value, incident);"
-    "CREATE INDEX links_to_kind ON links (to_case, kind, from_case);",
+    "CREATE INDEX links_to_kind ON links (to_case, kind, from_case);"
+
+    /* search: FTS5 indexes over the texts (external content: the index
+       holds tokens only, the text stays in its table), kept in step by
+       triggers in the transaction of each write */
+    FTS(interactions, "subject, body", "subject, body") FTS(cases, "subject", "subject")
+        FTS(customers, "display_name", "display_name"),
 };
 
 const int crm__sqlite_schema_version = (int)(sizeof migrations / sizeof migrations[0]);
