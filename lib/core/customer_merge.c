@@ -532,6 +532,10 @@ crm_status crm_customer_merge(crm_db *db, crm_id survivor, crm_id merged)
                       (long long)merged);
   st = crm__write_begin(db);
   if (st == CRM_OK)
+    st = crm__perm_customer(db, survivor, "merge into");
+  if (st == CRM_OK)
+    st = crm__perm_customer(db, merged, "merge");
+  if (st == CRM_OK)
     st = merge_locked(db, survivor, merged);
   return crm__write_end(db, st);
 }
@@ -746,7 +750,10 @@ crm_status crm_customer_unmerge(crm_db *db, crm_id merged)
   crm_status st;
   if ((st = crm__db_check(db)) != CRM_OK || (st = crm__check_id(merged, "merged")) != CRM_OK)
     return st;
+  crm_id survivor = 0;
   st = crm__write_begin(db);
+  if (st == CRM_OK && (st = crm__customer_resolve(&survivor, db, merged)) == CRM_OK)
+    st = crm__perm_customer(db, survivor, "unmerge from");
   if (st == CRM_OK)
     st = unmerge_locked(db, merged);
   return crm__write_end(db, st);
