@@ -136,7 +136,8 @@ crm_status crm_interaction_attach(crm_id *out, crm_db *db, crm_id interaction, c
   crm_id id = 0;
   st = crm__write_begin(db);
   if (st == CRM_OK)
-    st = crm__perm_interaction(db, interaction, CRM_ROLE_AGENT, "attach a file to an interaction of");
+    st = crm__perm_interaction(db, interaction, CRM_ROLE_AGENT,
+                               "attach a file to an interaction of");
   if (st == CRM_OK)
     st = attach_locked(&id, db, &row);
   st = crm__write_end(db, st);

@@ -158,10 +158,9 @@ crm_status crm__pg_member_list(crm_backend *b, crm_id agent, crm_row_fn cb, void
 {
   crm_pg_params p = CRM_PG_PARAMS_INIT;
   crm__pg_int(&p, agent);
-  return crm__pg_list(CRM_PG(b),
-                      "SELECT agent, queue, role FROM crm_members WHERE agent = $1 ORDER BY queue",
-                      &p, read_member, NULL, sizeof(crm_member_row), cb, payload,
-                      "listing memberships");
+  return crm__pg_list(
+      CRM_PG(b), "SELECT agent, queue, role FROM crm_members WHERE agent = $1 ORDER BY queue", &p,
+      read_member, NULL, sizeof(crm_member_row), cb, payload, "listing memberships");
 }
 
 /* ------------------------------------------------------------------ */
