@@ -14,6 +14,19 @@
  *    trimmed of surrounding blanks, inner runs of blanks folded to one;
  *    social handles are lower-cased.
  *
+ * On a handle opened with an actor (crm/db.h, "Permissions"), calls that
+ * read or change a customer's data return CRM_EPERM, writing nothing,
+ * unless the agent can see one of the customer's cases or the customer has
+ * none: crm_customer_lookup, _update, _set_attribute, crm_identity_add /
+ * _remove / _iterator_new, crm_customer_set_preference(_ext),
+ * crm_customer_may_contact, crm_preference_iterator_new,
+ * crm_customer_duplicates (which skips duplicates the agent cannot see),
+ * crm_customer_merge (both customers), crm_customer_unmerge (the
+ * survivor). crm_customer_export(_ext), crm_customer_erase and
+ * crm_db_compact are for admins. crm_customer_create, _ensure, _find and
+ * crm_identity_normalize are open to every agent (taking a call from a new
+ * person).
+ *
  * SPDX-License-Identifier: MIT
  */
 #ifndef CRM_CUSTOMER_H
