@@ -13,6 +13,7 @@
  */
 #include <string.h>
 
+#include "customer_internal.h"
 #include "internal.h"
 
 /* ------------------------------------------------------------------ */
@@ -277,13 +278,21 @@ crm_status crm__perm_sees_customer(int *yes, crm_db *db, crm_id customer)
   CRM__TRY(load(db));
   if (db->perm_admin)
     return CRM_OK;
+  /* a merged customer is seen as its survivor; a missing one passes (the
+     call names it) */
+  crm_status st = crm__customer_resolve(&customer, db, customer);
+  if (st == CRM_ENOTFOUND)
+    return CRM_OK;
+  CRM__TRY(st);
   /* the customer's cases, a page at a time, until one is visible */
   crm_case_query q = CRM_CASE_QUERY_INIT;
   q.customer = customer;
   customer_scan s = {db, 0, 0, 0};
   for (;;) {
     crm_id before = s.last;
-    CRM__TRY(CRM__OPS(db)->case_query(CRM__B(db), &q, s.last, CRM__PAGE_SIZE, scan_case, &s));
+    st = CRM__OPS(db)->case_query(CRM__B(db), &q, s.last, CRM__PAGE_SIZE, scan_case, &s);
+    if (st != CRM_OK && !(st == CRM_EUSER && s.visible))
+      return st;
     if (s.visible || s.last == before)
       break;
   }
