@@ -33,9 +33,11 @@
  *    see one of their cases, and to every agent while the customer has no
  *    case at all. To take a call from a new person an agent may create
  *    customers and find them by identity (crm_customer_create, _ensure,
- *    _find: they return ids only), then open a case or record an
- *    interaction for any customer: that case makes the customer theirs.
- *    An interaction outside cases follows its customer.
+ *    _find: they return ids only), then open a case for any customer in
+ *    a queue of theirs (or none), or record an inbound contact that the
+ *    library files into a new case: that case makes the customer theirs.
+ *    An interaction outside cases follows its customer; one the library
+ *    files into a case the agent may not write is refused.
  *  - readable by all: settings, queues, agents and roles, calendars and
  *    SLA policies; event subscriptions (a handle hears only its own
  *    calls) and feed cursors.

@@ -57,6 +57,7 @@ struct crm_db {
   int perm_valid;       /* cached for the current call / transaction */
   int perm_admin, perm_supervisor;
   int perm_trusted; /* > 0: inside work already permitted as a whole */
+  int perm_pinned;  /* > 0: one read (an iterator's page) keeps the cache */
 };
 
 /* Take / drop a reference (iterators keep their handle alive). */

@@ -29,18 +29,25 @@ void crm__pager_filter(crm__pager *p, crm__visible_fn visible)
 static crm_status filter_page(crm__pager *p)
 {
   guint kept = 0;
-  for (guint i = 0; i < p->items->len; i++) {
+  crm_status st = CRM_OK;
+  crm__perm_invalidate(p->db); /* read the memberships once for the page */
+  p->db->perm_pinned++;
+  for (guint i = 0; i < p->items->len && st == CRM_OK; i++) {
     void *item = g_ptr_array_index(p->items, i);
     int yes = 0;
-    crm_status st = p->visible(&yes, p->db, item);
+    st = p->visible(&yes, p->db, item);
     if (st != CRM_OK)
-      return st;
-    if (yes) {
-      g_ptr_array_index(p->items, i) = NULL;
+      break;
+    g_ptr_array_index(p->items, i) = NULL;
+    if (yes)
       g_ptr_array_index(p->items, kept++) = item;
-    }
+    else
+      p->free_item(item);
   }
-  g_ptr_array_set_size(p->items, kept); /* frees the hidden ones */
+  p->db->perm_pinned--;
+  if (st != CRM_OK)
+    return st;
+  g_ptr_array_set_size(p->items, kept);
   return CRM_OK;
 }
 

@@ -6,8 +6,8 @@
  * The actor's memberships are read once and cached on the handle: inside
  * crm_begin for the whole transaction, otherwise for one call (a write
  * call drops the cache when it begins; a read call outside a transaction
- * reads them again), and this handle's crm_agent_join / crm_agent_leave
- * drop it at once.
+ * reads them again, an iterator once per page), and this handle's
+ * crm_agent_join / crm_agent_leave drop it at once.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -43,7 +43,7 @@ static int collect_member(const void *row, void *payload)
 
 static crm_status load(crm_db *db)
 {
-  int in_scope = db->explicit_txn || db->call_depth > 0;
+  int in_scope = db->explicit_txn || db->call_depth > 0 || db->perm_pinned > 0;
   if (db->perm_valid && in_scope)
     return CRM_OK;
   if (db->perm_members == NULL)
