@@ -14,6 +14,18 @@
  * adds 1. `expected_version` 0 means "any"; another value that is not the
  * current version fails with CRM_ECONFLICT and changes nothing.
  *
+ * On a handle opened with an actor (crm/db.h, "Permissions"), every
+ * call on a case returns CRM_EPERM, writing nothing, unless the agent is a
+ * member of the case's queue (or the case has none): crm_case_lookup,
+ * crm_case_set_status, crm_case_tag / _untag, crm_case_link (both cases),
+ * crm_case_set_csat, crm_link_iterator_new; crm_case_open needs a
+ * membership of spec.queue (supervisor to open it for another agent);
+ * crm_case_set_priority needs the supervisor role; crm_case_assign needs
+ * the supervisor role in the case's queue and in the new one, except that
+ * an agent may take a case of their queue and anyone may assign a case
+ * without a queue. crm_case_iterator_new skips the cases the agent cannot
+ * see.
+ *
  * SPDX-License-Identifier: MIT
  */
 #ifndef CRM_CASE_H

@@ -14,6 +14,19 @@
  *    trimmed of surrounding blanks, inner runs of blanks folded to one;
  *    social handles are lower-cased.
  *
+ * On a handle opened with an actor (crm/db.h, "Permissions"), calls that
+ * read or change a customer's data return CRM_EPERM, writing nothing,
+ * unless the agent can see one of the customer's cases or the customer has
+ * none: crm_customer_lookup, _update, _set_attribute, crm_identity_add /
+ * _remove / _iterator_new, crm_customer_set_preference(_ext),
+ * crm_customer_may_contact, crm_preference_iterator_new,
+ * crm_customer_duplicates (which skips duplicates the agent cannot see),
+ * crm_customer_merge (both customers), crm_customer_unmerge (the
+ * survivor). crm_customer_export(_ext), crm_customer_erase and
+ * crm_db_compact are for admins. crm_customer_create, _ensure, _find and
+ * crm_identity_normalize are open to every agent (taking a call from a new
+ * person).
+ *
  * SPDX-License-Identifier: MIT
  */
 #ifndef CRM_CUSTOMER_H
@@ -343,7 +356,11 @@ CRM_EXTERN(void) crm_duplicate_free(crm_duplicate *d);
  *    (each case's version goes up);
  *  - contact preferences and free attributes move too; where both have
  *    one (same channel and purpose, same key) the survivor's wins and the
- *    loser's value is kept in the merge record;
+ *    loser's value is kept in the merge record, except that a refusal
+ *    beats a consent whichever side it is on: when the loser refused what
+ *    the survivor allowed, the loser's refusal (with its source and time)
+ *    becomes the survivor's and the survivor's consent is kept in the
+ *    merge record (it counts as moved, not kept);
  *  - `merged` keeps its row with status CRM_CUSTOMER_MERGED: looking it
  *    up (crm_customer_lookup, crm_customer_may_contact, the preference
  *    and duplicate iterators, crm_customer_export) reads the survivor,
@@ -366,7 +383,9 @@ CRM_EXTERN(crm_status) crm_customer_merge(crm_db *db, crm_id survivor, crm_id me
 /**
  * Undo the merge that made `merged` part of another customer: what the
  * merge moved goes back (identities, cases and interactions still with
- * the survivor; the loser's preferences and attributes as they were),
+ * the survivor; the loser's preferences and attributes as they were, and
+ * the survivor's consents a refusal of the loser replaced, unless the
+ * survivor's preference changed since the merge),
  * what was added to either customer since stays with the survivor, and
  * `merged` gets back the status it had. Merges undo last-in first-out.
  * Appends one "customer.unmerged" event (entity: the survivor) with

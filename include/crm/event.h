@@ -53,6 +53,12 @@
  *  - "incident.update" (customer), "incident.scope" (case): documented at
  *    the top of crm/incident.h
  *
+ * Permissions (crm/db.h): on a handle opened with an actor,
+ * crm_event_iterator_new skips the events of cases, interactions and
+ * customers the agent cannot see (configuration events stay); subscribers
+ * hear only this handle's own calls, and cursors hold no personal data, so
+ * neither is checked.
+ *
  * SPDX-License-Identifier: MIT
  */
 #ifndef CRM_EVENT_H

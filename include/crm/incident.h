@@ -26,6 +26,15 @@
  *  - "incident.scope" (case, the incident): incident, key, value (null:
  *    removed)
  *
+ * Permissions (crm/db.h): on a handle opened with an actor,
+ * crm_incident_attach needs the rights of both cases, crm_incident_set_scope
+ * and crm_incident_scope_get those of the incident, crm_incident_update and
+ * crm_incident_resolve the supervisor role in the incident's queue (the
+ * note then reaches linked cases of every queue); otherwise CRM_EPERM,
+ * writing nothing. crm_incident_match needs the customer visible and skips
+ * incidents the agent cannot see (keep incidents without a queue to show
+ * them to every agent).
+ *
  * SPDX-License-Identifier: MIT
  */
 #ifndef CRM_INCIDENT_H

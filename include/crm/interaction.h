@@ -11,6 +11,16 @@
  * the window, or a closed case) opens a new case linked follow_up_of the
  * old one and files the contact there. Nothing inbound is ever dropped.
  *
+ * On a handle opened with an actor (crm/db.h, "Permissions"), an
+ * interaction is read and changed under its case's rights (one outside
+ * cases: its customer's): crm_interaction_lookup, _move (both cases),
+ * _set_attribute, _add_participant, _attach, crm_attachment_read,
+ * crm_participant_iterator_new and crm_attachment_iterator_new return
+ * CRM_EPERM, writing nothing, when the agent is not a member of the case's
+ * queue. crm_interaction_record into a given case needs that case's
+ * rights; filed by the library, it is refused (and undone) when it lands
+ * in a case the agent may not write.
+ *
  * SPDX-License-Identifier: MIT
  */
 #ifndef CRM_INTERACTION_H

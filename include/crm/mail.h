@@ -66,6 +66,11 @@
  * customer with an external identity "mail-sender:<hex>" derived from the
  * From text (or, without one, from the digest), flagged "mail.sender".
  *
+ * Permissions (crm/db.h): on a handle opened with an actor,
+ * crm_mail_ingest and crm_mail_import_mbox / _maildir (intake into any
+ * queue) need an admin, crm_mail_reply the rights of the case; otherwise
+ * CRM_EPERM, writing nothing.
+ *
  * SPDX-License-Identifier: MIT
  */
 #ifndef CRM_MAIL_H

@@ -1,6 +1,11 @@
 /*
  * libcrm: queues and agents, memberships with roles, skills.
  *
+ * On a handle opened with an actor (crm/db.h, "Permissions"), creating
+ * queues and agents, memberships (crm_agent_join, crm_agent_leave) and
+ * skills return CRM_EPERM, writing nothing, unless the agent is an admin;
+ * lookups and crm_agent_role are open to every agent.
+ *
  * SPDX-License-Identifier: MIT
  */
 #ifndef CRM_QUEUE_H

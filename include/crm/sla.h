@@ -43,6 +43,14 @@
  * instant, not at the tick that noticed it), with the events "sla.warning"
  * and "sla.breached" (crm/event.h).
  *
+ * On a handle opened with an actor (crm/db.h, "Permissions"),
+ * crm_calendar_save / _update and crm_sla_policy_create / _update return
+ * CRM_EPERM, writing nothing, unless the agent is an admin; loading
+ * calendars and policy versions is open to every agent;
+ * crm_sla_timer_iterator_new and crm_sla_cycle_iterator_new need the
+ * case's rights (CRM_EPERM); crm_sla_due_iterator_new skips timers of
+ * cases the agent cannot see.
+ *
  * SPDX-License-Identifier: MIT
  */
 #ifndef CRM_SLA_H

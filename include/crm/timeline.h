@@ -2,6 +2,10 @@
  * libcrm: the timeline, a customer's or a case's interactions across every
  * channel and case, newest first.
  *
+ * Permissions (crm/db.h): on a handle opened with an actor, the timeline
+ * skips interactions the agent cannot see (those of cases outside the
+ * agent's queues).
+ *
  * SPDX-License-Identifier: MIT
  */
 #ifndef CRM_TIMELINE_H

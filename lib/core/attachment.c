@@ -136,6 +136,9 @@ crm_status crm_interaction_attach(crm_id *out, crm_db *db, crm_id interaction, c
   crm_id id = 0;
   st = crm__write_begin(db);
   if (st == CRM_OK)
+    st = crm__perm_interaction(db, interaction, CRM_ROLE_AGENT,
+                               "attach a file to an interaction of");
+  if (st == CRM_OK)
     st = attach_locked(&id, db, &row);
   st = crm__write_end(db, st);
   g_free(type);
@@ -161,6 +164,8 @@ crm_status crm_attachment_read(crm_buf *out, crm_db *db, crm_id attachment)
   st = CRM__OPS(db)->attachment_get(CRM__B(db), attachment, &row);
   if (st == CRM_ENOTFOUND)
     st = crm__error(CRM_ENOTFOUND, "attachment %lld not found", (long long)attachment);
+  if (st == CRM_OK)
+    st = crm__perm_interaction(db, row.interaction, CRM_ROLE_AGENT, "read an attachment of");
   if (st == CRM_OK)
     st = crm__buf_set(out, row.data, row.size);
   crm_attachment_row_clear(&row);
@@ -194,7 +199,9 @@ crm_status crm_attachment_iterator_new(crm_attachment_iterator **out, crm_db *db
   *out = NULL;
   if ((st = crm__db_check(db)) != CRM_OK ||
       (st = crm__check_id(interaction, "interaction")) != CRM_OK ||
-      (st = crm__interaction_exists(db, interaction)) != CRM_OK)
+      (st = crm__interaction_exists(db, interaction)) != CRM_OK ||
+      (st = crm__perm_interaction(db, interaction, CRM_ROLE_AGENT, "read an interaction of")) !=
+          CRM_OK)
     return st;
   crm_attachment_iterator *it = g_new0(crm_attachment_iterator, 1);
   it->pager =

@@ -266,6 +266,8 @@ crm_status crm_calendar_save(crm_id *out, crm_db *db, const char *name, const cr
   crm_sla_def_row row = {0, 1, 0, (char *)name, definition, crm_now(db)};
   st = crm__write_begin(db);
   if (st == CRM_OK)
+    st = crm__perm_admin(db, "save a calendar");
+  if (st == CRM_OK)
     st = save_locked(&row, db);
   st = crm__write_end(db, st);
   g_free(definition);
@@ -298,6 +300,8 @@ crm_status crm_calendar_update(crm_db *db, crm_id id, const crm_calendar *cal)
   if ((st = check_storable(&definition, cal)) != CRM_OK)
     return st;
   st = crm__write_begin(db);
+  if (st == CRM_OK)
+    st = crm__perm_admin(db, "change a calendar");
   if (st == CRM_OK)
     st = update_locked(db, id, definition);
   st = crm__write_end(db, st);

@@ -197,6 +197,8 @@ crm_status crm_case_set_status(crm_db *db, crm_id id, crm_case_status_t status,
     return st;
   st = crm__write_begin(db);
   if (st == CRM_OK)
+    st = crm__perm_case(db, id, CRM_ROLE_AGENT, "change the status of");
+  if (st == CRM_OK)
     st = set_status_locked(db, id, (int)status, expected_version);
   return crm__write_end(db, st);
 }
@@ -320,6 +322,10 @@ crm_status crm_case_open(crm_id *out, crm_db *db, const crm_case_spec *spec)
     return st;
   crm_id id = 0;
   st = crm__write_begin(db);
+  if (st == CRM_OK)
+    st = crm__perm_queue(db, spec->queue, CRM_ROLE_AGENT, "open a case");
+  if (st == CRM_OK && spec->assignee != 0 && spec->assignee != db->actor)
+    st = crm__perm_queue(db, spec->queue, CRM_ROLE_SUPERVISOR, "open a case for another agent");
   if (st == CRM_OK)
     st = crm__case_create(&id, db, spec, 0);
   st = crm__write_end(db, st);
@@ -527,6 +533,8 @@ crm_status crm_case_set_priority(crm_db *db, crm_id id, crm_priority_t p, int64_
     return st;
   st = crm__write_begin(db);
   if (st == CRM_OK)
+    st = crm__perm_case(db, id, CRM_ROLE_SUPERVISOR, "change the priority of");
+  if (st == CRM_OK)
     st = set_priority_locked(db, id, (int)p, expected_version);
   return crm__write_end(db, st);
 }
@@ -567,11 +575,28 @@ static crm_status assign_row(crm_db *db, crm_case_row *row, crm_id queue, crm_id
   return from_queue != queue ? crm__sla_on_case_changed(db, row) : CRM_OK;
 }
 
+/* Permissions (crm/db.h): a case without a queue may be assigned by any
+   agent; an agent may take a case of their queue; anything else is a
+   reassignment by a supervisor of the case's queue and of the new one. */
+static crm_status may_assign(crm_db *db, const crm_case_row *row, crm_id queue, crm_id agent)
+{
+  if (crm__perm_trusted(db) || row->queue == 0)
+    return CRM_OK;
+  if (queue == row->queue && agent == db->actor)
+    return crm__perm_case_row(db, row, CRM_ROLE_AGENT, "take");
+  CRM__TRY(crm__perm_case_row(db, row, CRM_ROLE_SUPERVISOR, "reassign"));
+  if (queue != 0 && queue != row->queue)
+    return crm__perm_queue(db, queue, CRM_ROLE_SUPERVISOR, "move a case");
+  return CRM_OK;
+}
+
 static crm_status assign_locked(crm_db *db, crm_id id, crm_id queue, crm_id agent,
                                 int64_t expected_version)
 {
   crm_case_row row;
   crm_status st = case_get(&row, db, id);
+  if (st == CRM_OK)
+    st = may_assign(db, &row, queue, agent);
   if (st == CRM_OK)
     st = check_assignment_exists(db, queue, agent);
   if (st == CRM_OK)
@@ -669,6 +694,8 @@ static crm_status change_tag(crm_db *db, crm_id id, const char *tag, tag_fn fn)
     return st;
   st = crm__write_begin(db);
   if (st == CRM_OK)
+    st = crm__perm_case(db, id, CRM_ROLE_AGENT, "change the tags of");
+  if (st == CRM_OK)
     st = fn(db, id, tag);
   return crm__write_end(db, st);
 }
@@ -716,6 +743,10 @@ crm_status crm_case_link(crm_db *db, crm_id from, crm_link_t kind, crm_id to)
   if (from == to)
     return crm__error(CRM_EINVALID, "case %lld cannot be linked to itself", (long long)from);
   st = crm__write_begin(db);
+  if (st == CRM_OK)
+    st = crm__perm_case(db, from, CRM_ROLE_AGENT, "link");
+  if (st == CRM_OK)
+    st = crm__perm_case(db, to, CRM_ROLE_AGENT, "link to");
   if (st == CRM_OK)
     st = link_locked(db, from, (int)kind, to);
   return crm__write_end(db, st);
@@ -774,6 +805,8 @@ crm_status crm_link_iterator_new(crm_link_iterator **out, crm_db *db, crm_id cas
     return st;
   crm_case_row row;
   st = case_get(&row, db, case_id);
+  if (st == CRM_OK)
+    st = crm__perm_case_row(db, &row, CRM_ROLE_AGENT, "read the links of");
   crm_case_row_clear(&row);
   if (st != CRM_OK)
     return st;
@@ -862,6 +895,8 @@ crm_status crm_case_set_csat(crm_db *db, crm_id id, int score_1_to_5, const char
     return st;
   st = crm__write_begin(db);
   if (st == CRM_OK)
+    st = crm__perm_case(db, id, CRM_ROLE_AGENT, "record the satisfaction of");
+  if (st == CRM_OK)
     st = csat_locked(db, id, score_1_to_5, comment);
   return crm__write_end(db, st);
 }
@@ -901,6 +936,8 @@ crm_status crm_case_lookup(crm_case **out, crm_db *db, crm_id id)
     return st;
   crm_case_row row;
   st = case_get(&row, db, id);
+  if (st == CRM_OK)
+    st = crm__perm_case_row(db, &row, CRM_ROLE_AGENT, "read");
   if (st == CRM_OK)
     st = crm__case_from_row(out, db, &row);
   crm_case_row_clear(&row);

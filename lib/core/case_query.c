@@ -185,6 +185,7 @@ crm_status crm_case_iterator_new(crm_case_iterator **out, crm_db *db, const crm_
   crm_case_iterator *it = g_new0(crm_case_iterator, 1);
   it->pager = crm__pager_new(db, query->due_before ? fetch_due_cases : fetch_cases,
                              (GDestroyNotify)crm_case_free, query->limit, qs, query_state_free);
+  crm__pager_filter(it->pager, crm__visible_case);
   *out = it;
   return CRM_OK;
 }

@@ -90,7 +90,8 @@ crm_status crm_customer_lookup(crm_customer **out, crm_db *db, crm_id id)
   if ((st = crm__db_check(db)) != CRM_OK || (st = crm__check_id(id, "customer")) != CRM_OK)
     return st;
   crm_id resolved = 0;
-  if ((st = crm__customer_resolve(&resolved, db, id)) != CRM_OK)
+  if ((st = crm__customer_resolve(&resolved, db, id)) != CRM_OK ||
+      (st = crm__perm_customer(db, resolved, "read")) != CRM_OK)
     return st;
   crm_customer *c = g_new0(crm_customer, 1);
   c->attributes = attribute_table_new();
@@ -457,6 +458,8 @@ crm_status crm_customer_update(crm_db *db, crm_id id, const crm_customer_update_
                       (long long)expected_version);
   st = crm__write_begin(db);
   if (st == CRM_OK)
+    st = crm__perm_customer(db, id, "change");
+  if (st == CRM_OK)
     st = update_locked(db, id, spec, expected_version);
   return crm__write_end(db, st);
 }
@@ -493,6 +496,8 @@ crm_status crm_customer_set_attribute(crm_db *db, crm_id id, const char *key, co
       (st = crm__check_text(value, "value", 0)) != CRM_OK)
     return st;
   st = crm__write_begin(db);
+  if (st == CRM_OK)
+    st = crm__perm_customer(db, id, "change");
   if (st == CRM_OK)
     st = set_attribute_locked(db, id, key, value);
   return crm__write_end(db, st);

@@ -341,13 +341,15 @@ crm_status crm_customer_duplicates(crm_duplicate_iterator **out, crm_db *db, crm
   if ((st = crm__db_check(db)) != CRM_OK || (st = crm__check_id(customer, "customer")) != CRM_OK)
     return st;
   crm_id resolved = 0;
-  if ((st = crm__customer_resolve(&resolved, db, customer)) != CRM_OK)
+  if ((st = crm__customer_resolve(&resolved, db, customer)) != CRM_OK ||
+      (st = crm__perm_customer(db, resolved, "look for duplicates of")) != CRM_OK)
     return st;
   duplicates_state *ds = g_new0(duplicates_state, 1);
   ds->customer = resolved;
   crm_duplicate_iterator *it = g_new0(crm_duplicate_iterator, 1);
   it->pager =
       crm__pager_new(db, fetch_duplicates, (GDestroyNotify)crm_duplicate_free, 0, ds, g_free);
+  crm__pager_filter(it->pager, crm__visible_duplicate);
   *out = it;
   return CRM_OK;
 }

@@ -651,6 +651,8 @@ static crm_status compact(crm_db *db)
 crm_status crm_db_compact(crm_db *db)
 {
   crm_status st = crm__db_check(db);
+  if (st == CRM_OK)
+    st = crm__perm_admin(db, "compact the database");
   if (st != CRM_OK)
     return st;
   return compact(db);
@@ -663,6 +665,8 @@ crm_status crm_customer_erase(crm_db *db, crm_id customer, const char *reason)
       (st = crm__check_text(reason, "reason", 1)) != CRM_OK)
     return st;
   st = crm__write_begin(db);
+  if (st == CRM_OK)
+    st = crm__perm_admin(db, "erase a customer");
   if (st == CRM_OK)
     st = erase_locked(db, customer, reason);
   st = crm__write_end(db, st);

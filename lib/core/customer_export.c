@@ -427,7 +427,8 @@ crm_status crm_customer_export_ext(crm_buf *out_json, crm_db *db, crm_id custome
       (st = check_options(opts)) != CRM_OK)
     return st;
   crm_id resolved = 0;
-  if ((st = crm__customer_resolve(&resolved, db, customer)) != CRM_OK)
+  if ((st = crm__perm_admin(db, "export a customer")) != CRM_OK ||
+      (st = crm__customer_resolve(&resolved, db, customer)) != CRM_OK)
     return st;
   exporter x = {db, opts ? opts->attachment_content : 0, NULL, NULL,
                 g_ptr_array_new_with_free_func(crm__event_row_free)};

@@ -7,7 +7,10 @@
  * erasure): the merged customer's former status, the ids of the
  * identities, cases and interactions that moved, the preferences and
  * attributes that moved, and the loser's preferences and attributes that
- * the survivor's own values beat ("kept": restored by an unmerge).
+ * the survivor's own values beat ("kept": restored by an unmerge). On a
+ * preference both have, a refusal beats a consent whichever side it is
+ * on: the loser's refusal then moves ("preferences_moved") and the
+ * survivor's consent it replaced is recorded ("preferences_replaced").
  *
  * SPDX-License-Identifier: MIT
  */
@@ -226,7 +229,7 @@ static void preference_from_json(crm_preference_row *p, JsonObject *o, crm_id cu
 /* What a merge moved and kept, built while it runs. */
 typedef struct {
   GArray *identities, *cases, *interactions;
-  JsonArray *prefs_moved, *prefs_kept;
+  JsonArray *prefs_moved, *prefs_kept, *prefs_replaced;
   JsonObject *attrs_moved, *attrs_kept;
 } merge_work;
 
@@ -242,6 +245,8 @@ static void merge_work_clear(merge_work *w)
     json_array_unref(w->prefs_moved);
   if (w->prefs_kept)
     json_array_unref(w->prefs_kept);
+  if (w->prefs_replaced)
+    json_array_unref(w->prefs_replaced);
   if (w->attrs_moved)
     json_object_unref(w->attrs_moved);
   if (w->attrs_kept)
@@ -257,6 +262,7 @@ static char *record_text(const merge_work *w, int merged_status)
   json_object_set_array_member(o, "interactions", ids_json(w->interactions));
   json_object_set_array_member(o, "preferences_moved", json_array_ref(w->prefs_moved));
   json_object_set_array_member(o, "preferences_kept", json_array_ref(w->prefs_kept));
+  json_object_set_array_member(o, "preferences_replaced", json_array_ref(w->prefs_replaced));
   json_object_set_object_member(o, "attributes_moved", json_object_ref(w->attrs_moved));
   json_object_set_object_member(o, "attributes_kept", json_object_ref(w->attrs_kept));
   JsonNode *root = json_node_new(JSON_NODE_OBJECT);
@@ -343,15 +349,18 @@ static crm_status move_preferences(merge_work *w, crm_db *db, crm_id survivor, c
   for (guint i = 0; st == CRM_OK && i < their_rows->len; i++) {
     crm_preference_row *p = g_ptr_array_index(their_rows, i);
     char *key = preference_key(p->channel, p->purpose);
-    int conflict = g_hash_table_contains(ours, key);
+    const crm_preference_row *mine = g_hash_table_lookup(ours, key);
     g_free(key);
     st = CRM__OPS(db)->preference_delete(CRM__B(db), merged, p->channel, p->purpose);
     if (st != CRM_OK)
       break;
-    if (conflict) { /* the survivor's answer wins; the loser's is kept for an unmerge */
+    if (mine && !(mine->allowed && !p->allowed)) {
+      /* the survivor's answer wins; the loser's is kept for an unmerge */
       json_array_add_object_element(w->prefs_kept, preference_json(p));
       continue;
     }
+    if (mine) /* the loser's refusal beats the survivor's consent */
+      json_array_add_object_element(w->prefs_replaced, preference_json(mine));
     crm_preference_row moved = *p;
     moved.customer = survivor;
     st = CRM__OPS(db)->preference_put(CRM__B(db), &moved);
@@ -478,6 +487,7 @@ static crm_status merge_locked(crm_db *db, crm_id survivor, crm_id merged)
   merge_work w = {0};
   w.prefs_moved = json_array_new();
   w.prefs_kept = json_array_new();
+  w.prefs_replaced = json_array_new();
   w.attrs_moved = json_object_new();
   w.attrs_kept = json_object_new();
   crm_status st = crm__customer_row(db, survivor, &s_row);
@@ -531,6 +541,10 @@ crm_status crm_customer_merge(crm_db *db, crm_id survivor, crm_id merged)
     return crm__error(CRM_EINVALID, "customer %lld cannot be merged into itself",
                       (long long)merged);
   st = crm__write_begin(db);
+  if (st == CRM_OK)
+    st = crm__perm_customer(db, survivor, "merge into");
+  if (st == CRM_OK)
+    st = crm__perm_customer(db, merged, "merge");
   if (st == CRM_OK)
     st = merge_locked(db, survivor, merged);
   return crm__write_end(db, st);
@@ -587,30 +601,35 @@ static int same_preference(const crm_preference_row *a, const crm_preference_row
 }
 
 /* The loser's preferences go back; a moved one leaves the survivor unless
-   the survivor changed it since the merge. */
+   the survivor changed it since the merge, and then the survivor's own
+   consent it replaced comes back. */
 static crm_status restore_preferences(size_t *restored, crm_db *db, JsonObject *record,
                                       crm_id survivor, crm_id merged)
 {
   GHashTable *ours = NULL;
   GPtrArray *our_rows = NULL;
   crm_status st = preference_table(&ours, &our_rows, db, survivor);
-  const char *lists[] = {"preferences_moved", "preferences_kept"};
-  for (int l = 0; l < 2 && st == CRM_OK; l++) {
+  GHashTable *left = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  const char *lists[] = {"preferences_moved", "preferences_kept", "preferences_replaced"};
+  for (int l = 0; l < 3 && st == CRM_OK; l++) {
     JsonArray *a = json_object_get_array_member(record, lists[l]);
     for (guint i = 0; a && i < json_array_get_length(a) && st == CRM_OK; i++) {
       crm_preference_row p;
-      preference_from_json(&p, json_array_get_object_element(a, i), merged);
+      preference_from_json(&p, json_array_get_object_element(a, i), l == 2 ? survivor : merged);
       char *key = preference_key(p.channel, p.purpose);
       const crm_preference_row *now = g_hash_table_lookup(ours, key);
-      g_free(key);
-      if (l == 0 && now && same_preference(now, &p))
+      if (l == 0 && now && same_preference(now, &p)) {
         st = CRM__OPS(db)->preference_delete(CRM__B(db), survivor, p.channel, p.purpose);
-      if (st == CRM_OK)
+        g_hash_table_add(left, g_strdup(key));
+      }
+      if (st == CRM_OK && (l < 2 || g_hash_table_contains(left, key)))
         st = CRM__OPS(db)->preference_put(CRM__B(db), &p);
+      g_free(key);
       if (l == 0)
         (*restored)++;
     }
   }
+  g_hash_table_unref(left);
   g_hash_table_unref(ours);
   g_ptr_array_unref(our_rows);
   return st;
@@ -746,7 +765,10 @@ crm_status crm_customer_unmerge(crm_db *db, crm_id merged)
   crm_status st;
   if ((st = crm__db_check(db)) != CRM_OK || (st = crm__check_id(merged, "merged")) != CRM_OK)
     return st;
+  crm_id survivor = 0;
   st = crm__write_begin(db);
+  if (st == CRM_OK && (st = crm__customer_resolve(&survivor, db, merged)) == CRM_OK)
+    st = crm__perm_customer(db, survivor, "unmerge from");
   if (st == CRM_OK)
     st = unmerge_locked(db, merged);
   return crm__write_end(db, st);

@@ -25,6 +25,7 @@ void crm__db_unref(crm_db *db)
     return;
   g_free(db->default_phone_region);
   g_free(db->uri);
+  crm__perm_free(db);
   g_free(db);
 }
 
@@ -131,6 +132,10 @@ crm_status crm_open(crm_db **out, const char *uri, const crm_open_options *opts)
     crm__db_unref(db);
     return st;
   }
+  if ((st = crm__actor_check(db)) != CRM_OK) {
+    crm_close(db);
+    return st;
+  }
   crm__log(db, CRM_LOG_INFO, "opened %s (%s backend)", uri, db->backend->ops->name);
   *out = db;
   return CRM_OK;
@@ -170,6 +175,7 @@ crm_status crm_begin(crm_db *db)
   if (st != CRM_OK)
     return st;
   db->explicit_txn = 1;
+  crm__perm_invalidate(db);
   return CRM_OK;
 }
 
@@ -190,6 +196,7 @@ crm_status crm_commit(crm_db *db)
     return st;
   }
   db->explicit_txn = 0;
+  crm__perm_invalidate(db);
   crm__events_deliver(db);
   return CRM_OK;
 }
@@ -203,6 +210,7 @@ crm_status crm_rollback(crm_db *db)
     return crm__error(CRM_EINVALID, "crm_rollback without crm_begin: no transaction is open");
   st = CRM__OPS(db)->rollback(CRM__B(db));
   db->explicit_txn = 0;
+  crm__perm_invalidate(db);
   crm__events_discard(db);
   return st;
 }
@@ -219,6 +227,8 @@ crm_status crm__write_begin(crm_db *db)
   st = db->explicit_txn ? CRM__OPS(db)->savepoint(CRM__B(db)) : CRM__OPS(db)->begin(CRM__B(db), 1);
   if (st != CRM_OK)
     return st;
+  if (!db->explicit_txn)
+    crm__perm_invalidate(db); /* memberships are read again for each call */
   db->call_depth = 1;
   db->savepoint_mark = db->pending->len;
   return CRM_OK;
@@ -392,6 +402,8 @@ crm_status crm_setting_set(crm_db *db, const char *name, const char *value)
     return st;
   st = crm__write_begin(db);
   if (st == CRM_OK)
+    st = crm__perm_admin(db, "change settings");
+  if (st == CRM_OK)
     st = setting_set_locked(db, name, norm);
   g_free(norm);
   return crm__write_end(db, st);
@@ -464,6 +476,8 @@ crm_status crm_tick(size_t *out_fired, crm_db *db, crm_time now)
      failed tick leaves nothing half done. */
   size_t fired = 0;
   st = crm__write_begin(db);
+  if (st == CRM_OK)
+    st = crm__perm_admin(db, "run the time-driven work (crm_tick)");
   if (st == CRM_OK)
     st = crm__case_autoclose(&fired, db, now);
   if (st == CRM_OK)

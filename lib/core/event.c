@@ -233,6 +233,7 @@ crm_status crm_event_iterator_new(crm_event_iterator **out, crm_db *db, int64_t 
   fs->after_seq = after_seq;
   crm_event_iterator *it = g_new0(crm_event_iterator, 1);
   it->pager = crm__pager_new(db, fetch_events, (GDestroyNotify)crm_event_free, 0, fs, g_free);
+  crm__pager_filter(it->pager, crm__visible_event);
   *out = it;
   return CRM_OK;
 }

@@ -172,6 +172,8 @@ crm_status crm_identity_add(crm_db *db, crm_id customer, crm_identity_kind_t kin
     return st;
   st = crm__write_begin(db);
   if (st == CRM_OK)
+    st = crm__perm_customer(db, customer, "change the identities of");
+  if (st == CRM_OK)
     st = add_locked(db, customer, kind, normalized);
   st = crm__write_end(db, st);
   g_free(normalized);
@@ -204,6 +206,8 @@ crm_status crm_identity_remove(crm_db *db, crm_id customer, crm_identity_kind_t 
   if (st != CRM_OK)
     return st;
   st = crm__write_begin(db);
+  if (st == CRM_OK)
+    st = crm__perm_customer(db, customer, "change the identities of");
   if (st == CRM_OK)
     st = remove_locked(db, customer, kind, normalized);
   st = crm__write_end(db, st);
@@ -305,7 +309,8 @@ crm_status crm_identity_iterator_new(crm_identity_iterator **out, crm_db *db, cr
   *out = NULL;
   /* a merged customer's id lists its survivor's identities */
   if ((st = crm__db_check(db)) != CRM_OK || (st = crm__check_id(customer, "customer")) != CRM_OK ||
-      (st = crm__customer_resolve(&customer, db, customer)) != CRM_OK)
+      (st = crm__customer_resolve(&customer, db, customer)) != CRM_OK ||
+      (st = crm__perm_customer(db, customer, "read the identities of")) != CRM_OK)
     return st;
   identity_list_state *s = g_new0(identity_list_state, 1);
   s->customer = customer;

@@ -115,6 +115,10 @@ crm_status crm_incident_attach(crm_db *db, crm_id incident, crm_id case_id)
     return crm__error(CRM_EINVALID, "case %lld cannot be attached to itself", (long long)case_id);
   st = crm__write_begin(db);
   if (st == CRM_OK)
+    st = crm__perm_case(db, case_id, CRM_ROLE_AGENT, "attach to an incident");
+  if (st == CRM_OK)
+    st = crm__perm_case(db, incident, CRM_ROLE_AGENT, "attach a case to");
+  if (st == CRM_OK)
     st = attach_locked(db, incident, case_id);
   return crm__write_end(db, st);
 }
@@ -179,6 +183,8 @@ crm_status crm_incident_set_scope(crm_db *db, crm_id incident, const char *key, 
     return st;
   st = crm__write_begin(db);
   if (st == CRM_OK)
+    st = crm__perm_case(db, incident, CRM_ROLE_AGENT, "change the scope of");
+  if (st == CRM_OK)
     st = set_scope_locked(db, incident, key, value);
   return crm__write_end(db, st);
 }
@@ -196,6 +202,8 @@ crm_status crm_incident_scope_get(crm_buf *out, crm_db *db, crm_id incident, con
   crm_case_row row;
   GHashTable *scope = NULL;
   st = incident_get(&row, db, incident, 0);
+  if (st == CRM_OK)
+    st = crm__perm_case_row(db, &row, CRM_ROLE_AGENT, "read the scope of");
   crm_case_row_clear(&row);
   if (st == CRM_OK)
     st = scope_read(&scope, db, incident);
@@ -251,12 +259,14 @@ crm_status crm_incident_match(crm_incident_iterator **out, crm_db *db, crm_id cu
     return st;
   *out = NULL;
   if ((st = crm__db_check(db)) != CRM_OK || (st = crm__check_id(customer, "customer")) != CRM_OK ||
-      (st = crm__customer_exists(db, customer)) != CRM_OK)
+      (st = crm__customer_exists(db, customer)) != CRM_OK ||
+      (st = crm__perm_customer(db, customer, "match incidents for")) != CRM_OK)
     return st;
   match_state *ms = g_new0(match_state, 1);
   ms->customer = customer;
   crm_incident_iterator *it = g_new0(crm_incident_iterator, 1);
   it->pager = crm__pager_new(db, fetch_matches, (GDestroyNotify)crm_case_free, 0, ms, g_free);
+  crm__pager_filter(it->pager, crm__visible_case);
   *out = it;
   return CRM_OK;
 }
@@ -482,7 +492,14 @@ static crm_status publish(size_t *affected, crm_db *db, crm_id incident, const c
   size_t n = 0;
   st = crm__write_begin(db);
   if (st == CRM_OK)
+    st = crm__perm_case(db, incident, CRM_ROLE_SUPERVISOR,
+                        resolving ? "resolve the incident" : "publish an update of the incident");
+  /* permitted as a whole: the note reaches linked cases of every queue */
+  db->perm_trusted += st == CRM_OK;
+  if (st == CRM_OK) {
     st = publish_locked(&n, db, incident, note, resolving);
+    db->perm_trusted--;
+  }
   st = crm__write_end(db, st);
   if (st == CRM_OK && affected)
     *affected = n;

@@ -51,6 +51,13 @@ struct crm_db {
   GArray *subscriptions; /* crm__subscription */
   int next_token;
   int delivering; /* subscribers are being called */
+
+  /* the actor's memberships (permission.c) */
+  GArray *perm_members; /* crm_member_row */
+  int perm_valid;       /* cached for the current call / transaction */
+  int perm_admin, perm_supervisor;
+  int perm_trusted; /* > 0: inside work already permitted as a whole */
+  int perm_pinned;  /* > 0: one read (an iterator's page) keeps the cache */
 };
 
 /* Take / drop a reference (iterators keep their handle alive). */
@@ -126,6 +133,8 @@ void crm__json_set_str(JsonObject *o, const char *name, const char *s);
  */
 typedef struct crm__pager crm__pager;
 typedef crm_status (*crm__page_fn)(crm__pager *p, unsigned int want, GPtrArray *items);
+/* *yes = 1 when the handle's actor may see `item` (permission.c). */
+typedef crm_status (*crm__visible_fn)(int *yes, crm_db *db, const void *item);
 
 struct crm__pager {
   crm_db *db; /* referenced */
@@ -137,15 +146,65 @@ struct crm__pager {
   unsigned int yielded;
   void *state; /* the iterator's own query state (freed with free_state) */
   GDestroyNotify free_state;
+  crm__visible_fn visible; /* NULL: every item; else items it hides are dropped */
 };
 
 crm__pager *crm__pager_new(crm_db *db, crm__page_fn fetch, GDestroyNotify free_item,
                            unsigned int limit, void *state, GDestroyNotify free_state);
+/* Iterators filter rather than fail: with an actor, keep only the items
+   `visible` accepts (fetching further pages while one is all hidden). */
+void crm__pager_filter(crm__pager *p, crm__visible_fn visible);
 /* *out receives an owned item; CRM_ITEROVER at the end. */
 crm_status crm__pager_next(void **out, crm__pager *p);
 void crm__pager_free(crm__pager *p);
 
 #define CRM__PAGE_SIZE 256u
+
+/* ------------------------------------------------------------------ */
+/* permissions (permission.c): the rules of crm/db.h. Each check is     */
+/* CRM_OK at once for actor 0 and otherwise records CRM_EPERM with a    */
+/* message naming the agent, the action ("change the priority of") and  */
+/* the queue. `need` is the least role required in the object's queue. */
+
+/* 1 for the system (actor 0), and inside work permitted as a whole
+   (an incident's update reaching every linked case). */
+static inline int crm__perm_trusted(const crm_db *db)
+{
+  return db->actor == 0 || db->perm_trusted > 0;
+}
+/* CRM_ENOTFOUND unless the handle's actor is 0 or an agent (crm_open). */
+crm_status crm__actor_check(crm_db *db);
+/* Drop the cached memberships (membership changes, transactions). */
+void crm__perm_invalidate(crm_db *db);
+void crm__perm_free(crm_db *db);
+/* Admin-only work: configuration, erasure, export, the event feed. */
+crm_status crm__perm_admin(crm_db *db, const char *action);
+/* Work in a queue (0: none), e.g. "open a case". */
+crm_status crm__perm_queue(crm_db *db, crm_id queue, crm_role_t need, const char *action);
+/* A case (a missing case passes: the call names it). */
+crm_status crm__perm_case(crm_db *db, crm_id case_id, crm_role_t need, const char *action);
+crm_status crm__perm_case_row(crm_db *db, const crm_case_row *row, crm_role_t need,
+                              const char *action);
+/* An interaction: its case's, or for one outside cases its customer's. */
+crm_status crm__perm_interaction(crm_db *db, crm_id interaction, crm_role_t need,
+                                 const char *action);
+crm_status crm__perm_interaction_row(crm_db *db, const crm_interaction_row *row, crm_role_t need,
+                                     const char *action);
+/* A customer's data: visible when one of their cases is, or they have none. */
+crm_status crm__perm_customer(crm_db *db, crm_id customer, const char *action);
+/* Filters for iterators: *yes = 1 when the actor sees it. */
+crm_status crm__perm_sees_queue(int *yes, crm_db *db, crm_id queue);
+crm_status crm__perm_sees_customer(int *yes, crm_db *db, crm_id customer);
+crm_status crm__perm_sees_interaction_row(int *yes, crm_db *db, const crm_interaction_row *row);
+/* crm__visible_fn of iterator items: crm_case, crm_interaction,
+   crm_sla_timer, crm_duplicate. */
+crm_status crm__visible_case(int *yes, crm_db *db, const void *item);
+crm_status crm__visible_interaction(int *yes, crm_db *db, const void *item);
+crm_status crm__visible_sla_timer(int *yes, crm_db *db, const void *item);
+crm_status crm__visible_duplicate(int *yes, crm_db *db, const void *item);
+/* Events of a case, interaction or customer follow them; the others
+   (queues, agents, settings, calendars, policies) are seen by all. */
+crm_status crm__visible_event(int *yes, crm_db *db, const void *item);
 
 /* ------------------------------------------------------------------ */
 /* hooks into other concepts                                            */

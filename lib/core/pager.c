@@ -20,6 +20,37 @@ crm__pager *crm__pager_new(crm_db *db, crm__page_fn fetch, GDestroyNotify free_i
   return p;
 }
 
+void crm__pager_filter(crm__pager *p, crm__visible_fn visible)
+{
+  p->visible = p->db->actor != 0 ? visible : NULL;
+}
+
+/* Drop the items of the page the actor may not see. */
+static crm_status filter_page(crm__pager *p)
+{
+  guint kept = 0;
+  crm_status st = CRM_OK;
+  crm__perm_invalidate(p->db); /* read the memberships once for the page */
+  p->db->perm_pinned++;
+  for (guint i = 0; i < p->items->len && st == CRM_OK; i++) {
+    void *item = g_ptr_array_index(p->items, i);
+    int yes = 0;
+    st = p->visible(&yes, p->db, item);
+    if (st != CRM_OK)
+      break;
+    g_ptr_array_index(p->items, i) = NULL;
+    if (yes)
+      g_ptr_array_index(p->items, kept++) = item;
+    else
+      p->free_item(item);
+  }
+  p->db->perm_pinned--;
+  if (st != CRM_OK)
+    return st;
+  g_ptr_array_set_size(p->items, kept);
+  return CRM_OK;
+}
+
 crm_status crm__pager_next(void **out, crm__pager *p)
 {
   if (out)
@@ -37,13 +68,17 @@ crm_status crm__pager_next(void **out, crm__pager *p)
     unsigned int want = CRM__PAGE_SIZE;
     if (p->limit && p->limit - p->yielded < want)
       want = p->limit - p->yielded;
-    st = p->fetch(p, want, p->items);
+    do {
+      st = p->fetch(p, want, p->items);
+      if (st == CRM_OK && p->items->len == 0)
+        return CRM_ITEROVER;
+      if (st == CRM_OK && p->visible)
+        st = filter_page(p);
+    } while (st == CRM_OK && p->items->len == 0);
     if (st != CRM_OK) {
       g_ptr_array_set_size(p->items, 0);
       return st;
     }
-    if (p->items->len == 0)
-      return CRM_ITEROVER;
   }
   /* Hand the item over without freeing it. */
   *out = g_ptr_array_index(p->items, p->pos);

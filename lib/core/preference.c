@@ -70,6 +70,8 @@ crm_status crm_customer_set_preference_ext(crm_db *db, crm_id customer, crm_chan
                           allowed ? 1 : 0, (char *)source, crm_now(db)};
   st = crm__write_begin(db);
   if (st == CRM_OK)
+    st = crm__perm_customer(db, customer, "change the contact preferences of");
+  if (st == CRM_OK)
     st = set_preference_locked(db, &p);
   return crm__write_end(db, st);
 }
@@ -88,7 +90,8 @@ crm_status crm_customer_may_contact(int *out_allowed, crm_db *db, crm_id custome
     return st;
   *out_allowed = 0;
   if ((st = check_preference_args(db, customer, channel, purpose)) != CRM_OK ||
-      (st = crm__customer_resolve(&customer, db, customer)) != CRM_OK)
+      (st = crm__customer_resolve(&customer, db, customer)) != CRM_OK ||
+      (st = crm__perm_customer(db, customer, "read the contact preferences of")) != CRM_OK)
     return st; /* a merged customer answers with its survivor's preferences */
   crm_customer_row row = {0};
   st = CRM__OPS(db)->customer_get(CRM__B(db), customer, &row);
@@ -190,7 +193,8 @@ crm_status crm_preference_iterator_new(crm_preference_iterator **out, crm_db *db
     return st;
   *out = NULL;
   if ((st = crm__db_check(db)) != CRM_OK || (st = crm__check_id(customer, "customer")) != CRM_OK ||
-      (st = crm__customer_resolve(&customer, db, customer)) != CRM_OK)
+      (st = crm__customer_resolve(&customer, db, customer)) != CRM_OK ||
+      (st = crm__perm_customer(db, customer, "read the contact preferences of")) != CRM_OK)
     return st;
   preference_list_state *s = g_new0(preference_list_state, 1);
   s->customer = customer;

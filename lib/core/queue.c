@@ -121,6 +121,8 @@ crm_status crm_queue_create(crm_id *out, crm_db *db, const char *name)
   crm_id id = 0;
   st = crm__write_begin(db);
   if (st == CRM_OK)
+    st = crm__perm_admin(db, "create a queue");
+  if (st == CRM_OK)
     st = queue_create_locked(&id, db, name);
   return finish_create(out, db, id, st);
 }
@@ -166,6 +168,8 @@ crm_status crm_agent_create(crm_id *out, crm_db *db, const char *name, const cha
     return st;
   crm_id id = 0;
   st = crm__write_begin(db);
+  if (st == CRM_OK)
+    st = crm__perm_admin(db, "create an agent");
   if (st == CRM_OK)
     st = agent_create_locked(&id, db, name, norm);
   g_free(norm);
@@ -232,7 +236,10 @@ crm_status crm_agent_join(crm_db *db, crm_id agent, crm_id queue, crm_role_t rol
     return st;
   st = crm__write_begin(db);
   if (st == CRM_OK)
+    st = crm__perm_admin(db, "change memberships");
+  if (st == CRM_OK)
     st = join_locked(db, agent, queue, (int)role);
+  crm__perm_invalidate(db);
   return crm__write_end(db, st);
 }
 
@@ -252,7 +259,10 @@ crm_status crm_agent_leave(crm_db *db, crm_id agent, crm_id queue)
     return st;
   st = crm__write_begin(db);
   if (st == CRM_OK)
+    st = crm__perm_admin(db, "change memberships");
+  if (st == CRM_OK)
     st = leave_locked(db, agent, queue);
+  crm__perm_invalidate(db);
   return crm__write_end(db, st);
 }
 
@@ -299,6 +309,8 @@ static crm_status add_skill(crm_db *db, const party_kind *k, crm_id id, const ch
       (st = crm__check_text(skill, "skill", 1)) != CRM_OK)
     return st;
   st = crm__write_begin(db);
+  if (st == CRM_OK)
+    st = crm__perm_admin(db, "change skills");
   if (st == CRM_OK)
     st = add_skill_locked(db, k, id, skill);
   return crm__write_end(db, st);

@@ -43,7 +43,7 @@ static const crm_backend_ops *find_locked(const char *scheme)
   X(identity_list) X(preference_get) X(preference_set) X(attribute_set) \
   X(attribute_list) X(label_add) X(label_remove) X(label_list) X(queue_insert) \
   X(queue_get) X(agent_insert) X(agent_get) X(member_set) X(member_get) \
-  X(member_delete) X(case_insert) X(case_get) X(case_update) X(case_query) \
+  X(member_delete) X(member_list) X(case_insert) X(case_get) X(case_update) X(case_query) \
   X(case_list_resolved_before) X(link_insert) X(link_list) X(interaction_insert) \
   X(interaction_get) X(interaction_find_ref) X(interaction_set_case) X(timeline) \
   X(participant_insert) X(participant_list) X(attachment_insert) X(attachment_get) \

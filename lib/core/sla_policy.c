@@ -226,6 +226,8 @@ crm_status crm_sla_policy_create(crm_id *out, crm_db *db, const crm_sla_policy_s
   crm_id id = 0;
   st = crm__write_begin(db);
   if (st == CRM_OK)
+    st = crm__perm_admin(db, "create an SLA policy");
+  if (st == CRM_OK)
     st = create_locked(&id, db, spec);
   st = crm__write_end(db, st);
   if (st == CRM_OK)
@@ -259,6 +261,8 @@ crm_status crm_sla_policy_update(crm_db *db, crm_id id, const crm_sla_policy_spe
       (st = check_spec(spec)) != CRM_OK)
     return st;
   st = crm__write_begin(db);
+  if (st == CRM_OK)
+    st = crm__perm_admin(db, "change an SLA policy");
   if (st == CRM_OK)
     st = update_locked(db, id, spec);
   return crm__write_end(db, st);

@@ -199,6 +199,8 @@ static crm_status case_iterator_new(crm_sla_timer_iterator **out, crm_db *db, cr
   crm_case_row_clear(&row);
   if (st == CRM_ENOTFOUND)
     return crm__error(CRM_ENOTFOUND, "case %lld does not exist", (long long)case_id);
+  if (st == CRM_OK)
+    st = crm__perm_case(db, case_id, CRM_ROLE_AGENT, "read the SLA timers of");
   if (st != CRM_OK)
     return st;
   case_state *cs = g_new0(case_state, 1);
@@ -267,6 +269,7 @@ crm_status crm_sla_due_iterator_new(crm_sla_timer_iterator **out, crm_db *db, cr
   ds->before = before;
   crm_sla_timer_iterator *it = g_new0(crm_sla_timer_iterator, 1);
   it->pager = crm__pager_new(db, fetch_due, (GDestroyNotify)crm_sla_timer_free, 0, ds, g_free);
+  crm__pager_filter(it->pager, crm__visible_sla_timer);
   *out = it;
   return CRM_OK;
 }

@@ -137,6 +137,7 @@ crm_status crm_timeline_iterator_new(crm_timeline_iterator **out, crm_db *db,
   crm_timeline_iterator *it = g_new0(crm_timeline_iterator, 1);
   it->pager = crm__pager_new(db, fetch_timeline, (GDestroyNotify)crm_interaction_free, q->limit, ts,
                              g_free);
+  crm__pager_filter(it->pager, crm__visible_interaction);
   *out = it;
   return CRM_OK;
 }

@@ -41,7 +41,8 @@ static crm_status check_import_args(crm_mail_import_stats *out, crm_db *db, cons
   crm_status st;
   if ((st = reset_stats(out)) != CRM_OK || (st = crm__db_check(db)) != CRM_OK ||
       (st = crm__check_text(path, "path", 1)) != CRM_OK ||
-      (st = crm__mail_options_check(o, opts)) != CRM_OK)
+      (st = crm__mail_options_check(o, opts)) != CRM_OK ||
+      (st = crm__perm_admin(db, "import mail")) != CRM_OK)
     return st;
   return CRM_OK;
 }

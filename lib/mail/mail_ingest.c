@@ -721,7 +721,8 @@ crm_status crm_mail_ingest(crm_mail_result *out, crm_db *db, const void *raw, si
   crm_mail_options o;
   if ((st = reset_result(out)) != CRM_OK || (st = crm__db_check(db)) != CRM_OK ||
       (st = crm__check_ptr(raw, "raw")) != CRM_OK ||
-      (st = crm__mail_options_check(&o, opts)) != CRM_OK)
+      (st = crm__mail_options_check(&o, opts)) != CRM_OK ||
+      (st = crm__perm_admin(db, "ingest mail")) != CRM_OK)
     return st;
   if (len == 0)
     return crm__error(CRM_EINVALID, "the message is empty (0 bytes): there is nothing to file");

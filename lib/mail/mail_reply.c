@@ -267,6 +267,8 @@ crm_status crm_mail_reply(crm_buf *out_raw, crm_db *db, crm_id case_id, crm_id a
   reply r = {.db = db, .case_id = case_id, .agent = agent, .body = body, .opts = &o};
   st = crm__write_begin(db);
   if (st == CRM_OK)
+    st = crm__perm_case(db, case_id, CRM_ROLE_AGENT, "reply by mail in");
+  if (st == CRM_OK)
     st = reply_locked(&r);
   st = crm__write_end(db, st);
   if (st == CRM_OK)

@@ -167,6 +167,16 @@ crm_db *crm_test_db_open_another(crm_test_db *t)
   return db;
 }
 
+crm_db *crm_test_db_open_as(crm_test_db *t, crm_id actor)
+{
+  crm_id saved = t->opts.actor;
+  t->opts.actor = actor;
+  crm_db *db = NULL;
+  open_handle(t, &db);
+  t->opts.actor = saved;
+  return db;
+}
+
 static void remove_tree(const char *dir)
 {
   GDir *d = g_dir_open(dir, 0, NULL);

@@ -46,6 +46,8 @@ int crm_test_readers_see_snapshots(void);
 void crm_test_db_reopen(crm_test_db *t);
 /* Open a second handle on the same file, with the same clock. */
 crm_db *crm_test_db_open_another(crm_test_db *t);
+/* The same, acting as `actor` (0: the system). */
+crm_db *crm_test_db_open_as(crm_test_db *t, crm_id actor);
 void crm_test_db_free(crm_test_db *t);
 
 /* cmocka fixtures: *state becomes a crm_test_db*. */

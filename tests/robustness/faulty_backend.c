@@ -128,6 +128,8 @@ static crm_status count_call(const char *slot)
   X(member_set, (crm_backend * b, crm_id agent, crm_id queue, int role), (I, agent, queue, role))  \
   X(member_get, (crm_backend * b, crm_id agent, crm_id queue, int *role), (I, agent, queue, role)) \
   X(member_delete, (crm_backend * b, crm_id agent, crm_id queue), (I, agent, queue))               \
+  X(member_list, (crm_backend * b, crm_id agent, crm_row_fn cb, void *payload),                    \
+    (I, agent, cb, payload))                                                                       \
   X(case_insert, (crm_backend * b, crm_case_row * row), (I, row))                                  \
   X(case_get, (crm_backend * b, crm_id id, crm_case_row * out), (I, id, out))                      \
   X(case_update, (crm_backend * b, const crm_case_row *row, int64_t old_version),                  \

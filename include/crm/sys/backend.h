@@ -130,6 +130,12 @@ typedef struct {
   crm_time created_at;
 } crm_party_row;
 
+/** An agent's membership of a queue (role: a crm_role_t). @since 0.1 */
+typedef struct {
+  crm_id agent, queue;
+  int role;
+} crm_member_row;
+
 /** An event; `seq` is assigned by event_append. @since 0.1 */
 typedef struct {
   int64_t seq;
@@ -346,6 +352,8 @@ struct crm_backend_ops {
   crm_status (*member_set)(crm_backend *b, crm_id agent, crm_id queue, int role);
   crm_status (*member_get)(crm_backend *b, crm_id agent, crm_id queue, int *role);
   crm_status (*member_delete)(crm_backend *b, crm_id agent, crm_id queue);
+  /** An agent's memberships by queue (crm_member_row). */
+  crm_status (*member_list)(crm_backend *b, crm_id agent, crm_row_fn cb, void *payload);
 
   /* --- cases (required) ----------------------------------------------- */
   crm_status (*case_insert)(crm_backend *b, crm_case_row *row);

@@ -516,6 +516,7 @@ const crm_backend_ops crm__postgres_ops = {
     .member_set = crm__pg_member_set,
     .member_get = crm__pg_member_get,
     .member_delete = crm__pg_member_delete,
+    .member_list = crm__pg_member_list,
     .case_insert = crm__pg_case_insert,
     .case_get = crm__pg_case_get,
     .case_update = crm__pg_case_update,

@@ -146,6 +146,23 @@ crm_status crm__pg_member_delete(crm_backend *b, crm_id agent, crm_id queue)
   return st;
 }
 
+static void read_member(const PGresult *res, int r, void *out)
+{
+  crm_member_row *row = out;
+  row->agent = crm__pg_col_int(res, r, 0);
+  row->queue = crm__pg_col_int(res, r, 1);
+  row->role = (int)crm__pg_col_int(res, r, 2);
+}
+
+crm_status crm__pg_member_list(crm_backend *b, crm_id agent, crm_row_fn cb, void *payload)
+{
+  crm_pg_params p = CRM_PG_PARAMS_INIT;
+  crm__pg_int(&p, agent);
+  return crm__pg_list(
+      CRM_PG(b), "SELECT agent, queue, role FROM crm_members WHERE agent = $1 ORDER BY queue", &p,
+      read_member, NULL, sizeof(crm_member_row), cb, payload, "listing memberships");
+}
+
 /* ------------------------------------------------------------------ */
 /* cases                                                                */
 

@@ -354,6 +354,7 @@ const crm_backend_ops crm__sqlite_ops = {
     .member_set = crm__sqlite_member_set,
     .member_get = crm__sqlite_member_get,
     .member_delete = crm__sqlite_member_delete,
+    .member_list = crm__sqlite_member_list,
     .case_insert = crm__sqlite_case_insert,
     .case_get = crm__sqlite_case_get,
     .case_update = crm__sqlite_case_update,

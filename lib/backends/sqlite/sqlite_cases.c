@@ -148,6 +148,26 @@ crm_status crm__sqlite_member_delete(crm_backend *b, crm_id agent, crm_id queue)
   return r;
 }
 
+static void read_member(sqlite3_stmt *st, void *p)
+{
+  crm_member_row *row = p;
+  row->agent = sqlite3_column_int64(st, 0);
+  row->queue = sqlite3_column_int64(st, 1);
+  row->role = sqlite3_column_int(st, 2);
+}
+
+crm_status crm__sqlite_member_list(crm_backend *b, crm_id agent, crm_row_fn cb, void *payload)
+{
+  crm_sqlite *s = CRM_SQLITE(b);
+  sqlite3_stmt *st =
+      crm__sqlite_stmt(s, "SELECT agent, queue, role FROM members WHERE agent = ? ORDER BY queue");
+  if (st == NULL)
+    return CRM_ERROR;
+  sqlite3_bind_int64(st, 1, agent);
+  return crm__sqlite_list(s, st, read_member, NULL, sizeof(crm_member_row), cb, payload,
+                          "listing memberships");
+}
+
 /* ------------------------------------------------------------------ */
 /* cases                                                                */
 

@@ -102,6 +102,7 @@ crm_status crm__sqlite_agent_get(crm_backend *b, crm_id id, crm_party_row *out);
 crm_status crm__sqlite_member_set(crm_backend *b, crm_id agent, crm_id queue, int role);
 crm_status crm__sqlite_member_get(crm_backend *b, crm_id agent, crm_id queue, int *role);
 crm_status crm__sqlite_member_delete(crm_backend *b, crm_id agent, crm_id queue);
+crm_status crm__sqlite_member_list(crm_backend *b, crm_id agent, crm_row_fn cb, void *payload);
 crm_status crm__sqlite_case_insert(crm_backend *b, crm_case_row *row);
 crm_status crm__sqlite_case_get(crm_backend *b, crm_id id, crm_case_row *out);
 crm_status crm__sqlite_case_update(crm_backend *b, const crm_case_row *row, int64_t old_version);

@@ -334,6 +334,82 @@ static void test_round_trip(void **state)
   assert_crm_ok(crm_customer_merge(t->db, a, b));
 }
 
+/* The source of a customer's preference (channel, purpose) (static). */
+static const char *preference_source(crm_db *db, crm_id customer, crm_channel_t channel,
+                                     const char *purpose)
+{
+  static char source[64];
+  source[0] = '\0';
+  crm_preference_iterator *it = NULL;
+  assert_crm_ok(crm_preference_iterator_new(&it, db, customer));
+  crm_preference *p = NULL;
+  while (crm_preference_next(&p, it) == CRM_OK) {
+    if (crm_preference_channel(p) == channel && strcmp(crm_preference_purpose(p), purpose) == 0)
+      g_strlcpy(source, crm_preference_source(p) ? crm_preference_source(p) : "", sizeof source);
+    crm_preference_free(p);
+  }
+  crm_preference_iterator_free(it);
+  return source;
+}
+
+/* Conflicting answers: a refusal beats a consent on either side, and an
+   unmerge gives both their own answers back exactly. */
+static void test_refusal_wins_either_side(void **state)
+{
+  crm_test_db *t = *state;
+  crm_id a = crm_test_customer(t->db, "a@x.it"), b = crm_test_customer(t->db, "b@y.it");
+  assert_crm_ok(
+      crm_customer_set_preference_ext(t->db, a, CRM_CHANNEL_EMAIL, "marketing", 1, "web form"));
+  assert_crm_ok(crm_customer_set_preference_ext(t->db, a, CRM_CHANNEL_SMS, "service", 0, "call"));
+  t->now += 60;
+  assert_crm_ok(
+      crm_customer_set_preference_ext(t->db, b, CRM_CHANNEL_EMAIL, "marketing", 0, "letter"));
+  assert_crm_ok(crm_customer_set_preference_ext(t->db, b, CRM_CHANNEL_SMS, "service", 1, "app"));
+  assert_crm_ok(crm_customer_set_preference_ext(t->db, b, CRM_CHANNEL_PHONE, "billing", 1, NULL));
+  char *before_a = export_content(t->db, a), *before_b = export_content(t->db, b);
+
+  t->now += 3600;
+  assert_crm_ok(crm_customer_merge(t->db, a, b));
+  /* the loser's refusal wins over the survivor's consent */
+  assert_int_equal(may(t->db, a, CRM_CHANNEL_EMAIL, "marketing"), 0);
+  assert_string_equal(preference_source(t->db, a, CRM_CHANNEL_EMAIL, "marketing"), "letter");
+  /* the survivor's refusal wins over the loser's consent */
+  assert_int_equal(may(t->db, a, CRM_CHANNEL_SMS, "service"), 0);
+  assert_string_equal(preference_source(t->db, a, CRM_CHANNEL_SMS, "service"), "call");
+  /* no conflict: the loser's consent moves */
+  assert_int_equal(may(t->db, a, CRM_CHANNEL_PHONE, "billing"), 1);
+  JsonObject *o = last_payload(t->db);
+  JsonObject *moved = json_object_get_object_member(o, "moved");
+  JsonObject *kept = json_object_get_object_member(o, "kept");
+  assert_int_equal(json_object_get_int_member(moved, "preferences"), 2);
+  assert_int_equal(json_object_get_int_member(kept, "preferences"), 1);
+  json_object_unref(o);
+
+  t->now += 3600;
+  assert_crm_ok(crm_customer_unmerge(t->db, b));
+  char *after_a = export_content(t->db, a), *after_b = export_content(t->db, b);
+  assert_string_equal(after_a, before_a);
+  assert_string_equal(after_b, before_b);
+  assert_int_equal(may(t->db, a, CRM_CHANNEL_EMAIL, "marketing"), 1);
+  assert_string_equal(preference_source(t->db, a, CRM_CHANNEL_EMAIL, "marketing"), "web form");
+  assert_int_equal(may(t->db, b, CRM_CHANNEL_EMAIL, "marketing"), 0);
+  g_free(before_a);
+  g_free(before_b);
+  g_free(after_a);
+  g_free(after_b);
+
+  /* merged again, the survivor answers anew: the unmerge keeps that answer */
+  assert_crm_ok(crm_customer_merge(t->db, a, b));
+  t->now += 60;
+  assert_crm_ok(
+      crm_customer_set_preference_ext(t->db, a, CRM_CHANNEL_EMAIL, "marketing", 1, "renewed"));
+  assert_crm_ok(crm_customer_unmerge(t->db, b));
+  assert_int_equal(may(t->db, a, CRM_CHANNEL_EMAIL, "marketing"), 1);
+  assert_string_equal(preference_source(t->db, a, CRM_CHANNEL_EMAIL, "marketing"), "renewed");
+  assert_int_equal(may(t->db, b, CRM_CHANNEL_EMAIL, "marketing"), 0);
+  assert_string_equal(preference_source(t->db, b, CRM_CHANNEL_EMAIL, "marketing"), "letter");
+}
+
 static void test_unmerge_keeps_later_additions(void **state)
 {
   crm_test_db *t = *state;
@@ -429,6 +505,8 @@ int main(void)
                                       crm_test_teardown),
       cmocka_unit_test_setup_teardown(test_merge_errors, crm_test_setup, crm_test_teardown),
       cmocka_unit_test_setup_teardown(test_round_trip, crm_test_setup, crm_test_teardown),
+      cmocka_unit_test_setup_teardown(test_refusal_wins_either_side, crm_test_setup,
+                                      crm_test_teardown),
       cmocka_unit_test_setup_teardown(test_unmerge_keeps_later_additions, crm_test_setup,
                                       crm_test_teardown),
       cmocka_unit_test_setup_teardown(test_unmerge_conflicts_with_later_merge, crm_test_setup,
