@@ -199,10 +199,10 @@ at "2026-11-16 08:20"
 mail=$(json_num case contact record bruno@example.it --channel email --subject "Internet down")
 quiet incident attach "$incident" "$call" "$mail"
 at "2026-11-16 08:30"
-quiet --as "$luca" incident update "$incident" "Fibre cut by roadworks; technicians on site, back by 10:00"
+quiet incident update "$incident" "Fibre cut by roadworks; technicians on site, back by 10:00"
 at "2026-11-16 09:10"
 say "The line is back: one call resolves the incident and its linked cases"
-quiet --as "$luca" incident resolve "$incident" "Line restored at 09:10. Sorry for the trouble."
+quiet incident resolve "$incident" "Line restored at 09:10. Sorry for the trouble."
 show incident show "$incident"
 say "Its own clock: an update to the customers at least every 30 minutes"
 show sla show "$incident" --all
