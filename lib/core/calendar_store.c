@@ -196,3 +196,20 @@ crm_status crm_calendar_version(int64_t *out, crm_db *db, crm_id id)
   crm_sla_def_row_clear(&row);
   return st;
 }
+
+crm_status crm_calendar_name(crm_buf *out, crm_db *db, crm_id id)
+{
+  crm_status st;
+  if ((st = crm__check_ptr(out, "out")) != CRM_OK)
+    return st;
+  out->ptr = NULL;
+  out->size = out->reserved = 0;
+  if ((st = crm__db_check(db)) != CRM_OK || (st = crm__check_id(id, "calendar")) != CRM_OK)
+    return st;
+  crm_sla_def_row row = {0};
+  st = def_get(&row, db, id, 0);
+  if (st == CRM_OK)
+    st = crm__buf_set_str(out, row.name);
+  crm_sla_def_row_clear(&row);
+  return st;
+}
