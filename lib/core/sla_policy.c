@@ -402,9 +402,14 @@ crm_status crm_sla_policy_to_json(crm_buf *out, crm_db *db, crm_id id, int64_t v
                       (long long)version);
   crm__sla_policy p;
   st = crm__sla_policy_get(&p, db, id, version);
-  if (st == CRM_ENOTFOUND && version > 0)
-    st = crm__error(CRM_ENOTFOUND, "SLA policy %lld has no version %lld", (long long)id,
-                    (long long)version);
+  if (st == CRM_ENOTFOUND && version > 0) { /* no such version, or no such policy? */
+    crm__sla_policy cur;
+    if (crm__sla_policy_get(&cur, db, id, 0) == CRM_OK)
+      st =
+          crm__error(CRM_ENOTFOUND, "SLA policy %lld has no version %lld (the current one is %lld)",
+                     (long long)id, (long long)version, (long long)cur.version);
+    crm__sla_policy_clear(&cur);
+  }
   if (st == CRM_OK) {
     char *text = policy_json_text(&p);
     st = crm__buf_set_str(out, text);

@@ -280,6 +280,8 @@ static void policy_to_json_errors(void **state)
   assert_null(buf.ptr);
   assert_crm_error(crm_sla_policy_to_json(&buf, t->db, p + 100, 0), CRM_ENOTFOUND,
                    "does not exist");
+  assert_crm_error(crm_sla_policy_to_json(&buf, t->db, p + 100, 1), CRM_ENOTFOUND,
+                   "does not exist");
   assert_crm_error(crm_sla_policy_to_json(&buf, t->db, p, -1), CRM_EINVALID, "-1");
   assert_crm_error(crm_sla_policy_to_json(&buf, t->db, 0, 0), CRM_EINVALID, "policy id 0");
   assert_crm_error(crm_sla_policy_to_json(&buf, NULL, p, 0), CRM_EINVALID, "db");
