@@ -390,7 +390,9 @@ static const char *const crm_swig_db_function_names[] = {
     /* SLA */
     "calendar_save", "calendar_update", "calendar_load", "calendar_load_version",
     "calendar_version", "sla_policy_create", "sla_policy_update", "sla_policy_version",
-    "sla_timer_iterator_new", "sla_cycle_iterator_new", "sla_due_iterator_new"};
+    "sla_timer_iterator_new", "sla_cycle_iterator_new", "sla_due_iterator_new",
+    /* SLA definitions read back */
+    "calendar_name", "sla_policy_to_json"};
 
 /* The enums, for crm.<Enum> (Python IntEnum, Lua constant table):
    "ClassName c_type PREFIX_ MEMBER MEMBER ..."; the members' values are the

@@ -46,6 +46,7 @@
 #ifndef CRM_CALENDAR_H
 #define CRM_CALENDAR_H
 
+#include "buffer.h"
 #include "common.h"
 
 CRM_BEGIN_DECL
@@ -204,6 +205,65 @@ CRM_EXTERN(const char *) crm_calendar_timezone(const crm_calendar *cal);
 
 /** Free a calendar; NULL is a no-op. @since 0.1 */
 CRM_EXTERN(void) crm_calendar_free(crm_calendar *cal);
+
+/* ------------------------------------------------------------------ */
+/* JSON definitions                                                     */
+
+/**
+ * Build a calendar from its JSON definition: the "calendar_format" of
+ * libcrm's SLA test data (../shared/sla/cases.json), which is also what
+ * crm_calendar_to_json writes, what crm_calendar_save stores and what the
+ * crm tool reads (crm(1), CALENDAR FILES):
+ *
+ *   {"tz": "Europe/Rome",
+ *    "hours": {"mon": [["09:00", "13:00"], ["14:00", "18:00"]],
+ *              "sat": [["22:00", "06:00"]]},
+ *    "holidays": ["2025-12-25", ["2025-12-26", "Santo Stefano"]],
+ *    "special_hours": {"2025-12-24": [["09:00", "12:00"]], "2025-12-31": []},
+ *    "breaks": {"2025-11-04": [["10:00", "11:00"]]}}
+ *
+ * - "tz" (required): as crm_calendar_new; "24x7" takes nothing else (empty
+ *   members are allowed).
+ * - "hours": weekly ranges by weekday "mon".."sun" (crm_calendar_add_hours);
+ *   a missing day is closed.
+ * - "holidays": dates closed all day, each "YYYY-MM-DD" or
+ *   ["YYYY-MM-DD", name or null] (crm_calendar_add_holiday).
+ * - "special_hours": ranges that replace one date's weekly hours
+ *   (crm_calendar_add_opening); [] closes the date (as an unnamed holiday).
+ * - "breaks": ranges removed from one date (crm_calendar_add_break).
+ * - A range is ["HH:MM", "HH:MM"], local wall-clock time, half-open; hours
+ *   00..48 ("24:00" ends a day, "30:00" is 06:00 the next day). An end not
+ *   after its start runs into the next day (["22:00", "06:00"] is
+ *   ["22:00", "30:00"]).
+ * - Members whose name starts with "_" are comments and are ignored; any
+ *   other member is an error.
+ *
+ * @param out   receives the calendar (owned: crm_calendar_free); NULL after
+ *              a failure
+ * @param json  the definition, UTF-8 JSON text
+ * @return CRM_OK; CRM_EINVALID (NULL argument, invalid UTF-8, text that is
+ *         not a JSON object, a missing or non-string "tz", an unknown
+ *         member or weekday, a malformed range, time or holiday, or any
+ *         value the crm_calendar_add_* calls refuse: the message names the
+ *         member and the value); CRM_ENOMEM
+ * @since 0.1
+ */
+CRM_EXTERN(crm_status) crm_calendar_from_json(crm_calendar **out, const char *json);
+
+/**
+ * The calendar's JSON definition (the format of crm_calendar_from_json):
+ * compact JSON text with every member ("tz" only for "24x7"), weekly ranges
+ * merged and sorted, holidays as ["YYYY-MM-DD", name or null], ends past
+ * midnight past "24:00". crm_calendar_from_json of this text gives a
+ * calendar that answers every question exactly as `cal` does.
+ *
+ * @param out  receives the text (dispose with crm_buf_dispose); empty
+ *             after a failure
+ * @param cal  the calendar
+ * @return CRM_OK; CRM_EINVALID (NULL argument); CRM_ENOMEM
+ * @since 0.1
+ */
+CRM_EXTERN(crm_status) crm_calendar_to_json(crm_buf *out, const crm_calendar *cal);
 
 CRM_END_DECL
 

@@ -56,6 +56,7 @@
 #ifndef CRM_SLA_H
 #define CRM_SLA_H
 
+#include "buffer.h"
 #include "calendar.h"
 #include "common.h"
 #include "types.h"
@@ -152,6 +153,18 @@ crm_calendar_load_version(crm_calendar **out, crm_db *db, crm_id id, int64_t ver
  */
 CRM_EXTERN(crm_status) crm_calendar_version(int64_t *out, crm_db *db, crm_id id);
 
+/**
+ * The name a stored calendar was saved with (crm_calendar_save; updates
+ * keep it). The definition itself: crm_calendar_load, then
+ * crm_calendar_to_json.
+ *
+ * @param out receives the name (dispose with crm_buf_dispose); empty after
+ *            a failure
+ * @return CRM_OK; CRM_EINVALID (NULL argument, id <= 0); CRM_ENOTFOUND
+ * @since 0.1
+ */
+CRM_EXTERN(crm_status) crm_calendar_name(crm_buf *out, crm_db *db, crm_id id);
+
 /* ------------------------------------------------------------------ */
 /* policies                                                             */
 
@@ -218,6 +231,34 @@ crm_sla_policy_update(crm_db *db, crm_id id, const crm_sla_policy_spec *spec);
  * @since 0.1
  */
 CRM_EXTERN(crm_status) crm_sla_policy_version(int64_t *out, crm_db *db, crm_id id);
+
+/**
+ * One version of a policy's definition as a JSON object (compact text):
+ *
+ *   {"id": 3, "version": 2, "name": "Gold", "order": 5, "calendar": 1,
+ *    "queue": null, "segment": "gold",
+ *    "priorities": ["high", "urgent"], "kinds": ["request"],
+ *    "channels": ["email", "phone"], "pause_statuses": ["pending_customer"],
+ *    "targets": {"first_response": 14400, "resolution": 187200},
+ *    "warn_percent": 80}
+ *
+ * The masks of crm_sla_policy_spec become lists of value names
+ * (crm_priority_name, crm_case_kind_name, crm_channel_name,
+ * crm_case_status_name) in value order; [] matches any. An id that is 0 in
+ * the spec (calendar: 24x7, queue: any) and a NULL segment are null.
+ * "targets" holds the metrics (crm_sla_metric_name) that have a target, in
+ * business seconds.
+ *
+ * @param out     receives the JSON text (dispose with crm_buf_dispose);
+ *                empty after a failure
+ * @param id      the policy
+ * @param version 1 = as first created, ...; 0: the current one
+ * @return CRM_OK; CRM_EINVALID (NULL argument, id <= 0, negative version);
+ *         CRM_ENOTFOUND (no such policy or version); CRM_ERROR
+ * @since 0.1
+ */
+CRM_EXTERN(crm_status)
+crm_sla_policy_to_json(crm_buf *out, crm_db *db, crm_id id, int64_t version);
 
 /* ------------------------------------------------------------------ */
 /* timers and cycles                                                    */

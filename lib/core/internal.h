@@ -275,8 +275,8 @@ crm_status crm__sla_tick(size_t *fired, crm_db *db, crm_time now);
 
 /* The full definition of a calendar as a new JSON object in the
    "calendar_format" of ../shared/sla/cases.json, holidays as
-   [date, name-or-null] and ends past midnight past "24:00" (calendar.c);
-   NULL when it cannot. */
+   [date, name-or-null] and ends past midnight past "24:00" (calendar.c;
+   crm_calendar_to_json's text); NULL for a NULL calendar. */
 JsonObject *crm__calendar_to_json(const crm_calendar *cal);
 
 /* ------------------------------------------------------------------ */

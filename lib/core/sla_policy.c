@@ -329,3 +329,96 @@ crm_status crm__sla_policy_match(crm__sla_policy *out, crm_db *db, const crm__sl
     return m.st;
   return st == CRM_EUSER ? CRM_OK : st;
 }
+
+/* ------------------------------------------------------------------ */
+/* reading a definition back                                            */
+
+typedef const char *(*value_namer)(int value);
+
+static const char *priority_namer(int v)
+{
+  return crm_priority_name((crm_priority_t)v);
+}
+
+static const char *kind_namer(int v)
+{
+  return crm_case_kind_name((crm_case_kind_t)v);
+}
+
+static const char *channel_namer(int v)
+{
+  return crm_channel_name((crm_channel_t)v);
+}
+
+static const char *status_namer(int v)
+{
+  return crm_case_status_name((crm_case_status_t)v);
+}
+
+/* The names of the values whose bits are set, in value order. */
+static void set_mask_member(JsonObject *o, const char *member, uint32_t mask, value_namer name)
+{
+  JsonArray *names = json_array_new();
+  for (int v = 0; v < 32; v++)
+    if ((mask & (1u << v)) && name(v) != NULL)
+      json_array_add_string_element(names, name(v));
+  json_object_set_array_member(o, member, names);
+}
+
+static char *policy_json_text(const crm__sla_policy *p)
+{
+  JsonObject *o = json_object_new();
+  json_object_set_int_member(o, "id", p->id);
+  json_object_set_int_member(o, "version", p->version);
+  crm__json_set_str(o, "name", p->name);
+  json_object_set_int_member(o, "order", p->order);
+  crm__json_set_id(o, "calendar", p->calendar);
+  crm__json_set_id(o, "queue", p->queue);
+  crm__json_set_str(o, "segment", p->segment);
+  set_mask_member(o, "priorities", p->priorities, priority_namer);
+  set_mask_member(o, "kinds", p->kinds, kind_namer);
+  set_mask_member(o, "channels", p->channels, channel_namer);
+  set_mask_member(o, "pause_statuses", p->pause_statuses, status_namer);
+  JsonObject *targets = json_object_new();
+  for (int m = CRM_SLA_FIRST_RESPONSE; m <= CRM_SLA_METRIC_MAX; m++)
+    if (p->targets[m] > 0)
+      json_object_set_int_member(targets, crm_sla_metric_name((crm_sla_metric_t)m), p->targets[m]);
+  json_object_set_object_member(o, "targets", targets);
+  json_object_set_int_member(o, "warn_percent", p->warn_percent);
+  JsonNode *root = json_node_init_object(json_node_alloc(), o);
+  json_object_unref(o);
+  char *text = json_to_string(root, FALSE);
+  json_node_unref(root);
+  return text;
+}
+
+crm_status crm_sla_policy_to_json(crm_buf *out, crm_db *db, crm_id id, int64_t version)
+{
+  crm_status st;
+  if ((st = crm__check_ptr(out, "out")) != CRM_OK)
+    return st;
+  out->ptr = NULL;
+  out->size = out->reserved = 0;
+  if ((st = crm__db_check(db)) != CRM_OK || (st = crm__check_id(id, "policy")) != CRM_OK)
+    return st;
+  if (version < 0)
+    return crm__error(CRM_EINVALID, "version %lld must not be negative (0: the current one)",
+                      (long long)version);
+  crm__sla_policy p;
+  st = crm__sla_policy_get(&p, db, id, version);
+  if (st == CRM_ENOTFOUND && version > 0) { /* no such version, or no such policy? */
+    crm__sla_policy cur;
+    if (crm__sla_policy_get(&cur, db, id, 0) == CRM_OK)
+      st =
+          crm__error(CRM_ENOTFOUND, "SLA policy %lld has no version %lld (the current one is %lld)",
+                     (long long)id, (long long)version, (long long)cur.version);
+    crm__sla_policy_clear(&cur);
+  }
+  if (st == CRM_OK) {
+    char *text = policy_json_text(&p);
+    st = crm__buf_set_str(out, text);
+    g_free(text);
+  }
+  crm__sla_policy_clear(&p);
+  return st;
+}

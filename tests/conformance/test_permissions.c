@@ -728,6 +728,22 @@ CALL(crm_calendar_version)
   int64_t v = 0;
   return crm_calendar_version(&v, db, f->calendar);
 }
+CALL(crm_calendar_name)
+{
+  UNUSED_N;
+  crm_buf b = CRM_BUF_INIT;
+  crm_status st = crm_calendar_name(&b, db, f->calendar);
+  crm_buf_dispose(&b);
+  return st;
+}
+CALL(crm_sla_policy_to_json)
+{
+  UNUSED_N;
+  crm_buf b = CRM_BUF_INIT;
+  crm_status st = crm_sla_policy_to_json(&b, db, f->policy, 0);
+  crm_buf_dispose(&b);
+  return st;
+}
 static crm_sla_policy_spec policy_spec(void)
 {
   crm_sla_policy_spec p = CRM_SLA_POLICY_SPEC_INIT;
@@ -942,6 +958,8 @@ static const entry matrix[] = {
     OK(crm_calendar_load, "configuration, no personal data"),
     OK(crm_calendar_load_version, "configuration, no personal data"),
     OK(crm_calendar_version, "configuration, no personal data"),
+    OK(crm_calendar_name, "configuration, no personal data"),
+    OK(crm_sla_policy_to_json, "configuration, no personal data"),
     E(crm_sla_policy_create, ADMIN),
     E(crm_sla_policy_update, ADMIN),
     OK(crm_sla_policy_version, "configuration, no personal data"),
@@ -966,6 +984,8 @@ static const entry matrix[] = {
     NC(crm_calendar_business_between, PURE),
     NC(crm_calendar_is_open, PURE),
     NC(crm_calendar_timezone, PURE),
+    NC(crm_calendar_from_json, PURE),
+    NC(crm_calendar_to_json, PURE),
     NC(crm_calendar_free, FREES),
     /* case.h: no handle */
     NC(crm_case_spec_init, INIT),

@@ -117,4 +117,28 @@ tap.test("stored calendars", function(t)
   t.raises("NotFound", "unknown calendar", crm.calendar_load, db, 999)
 end)
 
+tap.test("calendar JSON and stored definitions", function(t)
+  local db = fresh()
+  local text = '{"tz": "Europe/Rome", "hours": {"mon": [["09:00", "18:00"]]}, ' ..
+    '"holidays": [["2026-12-25", "Natale"]], "_from": "a comment"}'
+  local cal = crm.calendar_from_json(text)
+  t.ok(crm.calendar_is_open(cal, T0 + 2 * HOUR), "calendar_from_json: open Monday 11:00")
+  local out = crm.calendar_to_json(cal)
+  t.ok(out:find('"mon":%[%["09:00","18:00"%]%]') ~= nil, "calendar_to_json: " .. out)
+  t.eq(crm.calendar_to_json(crm.calendar_from_json(out)), out, "round trip")
+  t.raises("InvalidInput", "unknown member", crm.calendar_from_json, '{"tz": "Etc/UTC", "x": 1}')
+  local id = crm.calendar_save(db, "office", cal)
+  t.eq(crm.calendar_name(db, id), "office", "calendar_name")
+  t.eq(db:calendar_name(id), "office", "calendar_name method")
+  t.raises("NotFound", "unknown calendar name", crm.calendar_name, db, 999)
+  local p = crm.sla_policy_create(db, { name = "gold", order = 5, calendar = id,
+    first_response = 4 * HOUR, priorities = { crm.PRIORITY_URGENT } })
+  local def = crm.sla_policy_to_json(db, p, 0)
+  t.ok(def:find('"name":"gold"') ~= nil, "sla_policy_to_json name: " .. def)
+  t.ok(def:find('"priorities":%["urgent"%]') ~= nil, "sla_policy_to_json priorities")
+  t.ok(def:find('"first_response":14400') ~= nil, "sla_policy_to_json targets")
+  t.eq(db:sla_policy_to_json(p, 1), def, "version 1 is the current one")
+  t.raises("NotFound", "unknown version", crm.sla_policy_to_json, db, p, 2)
+end)
+
 tap.done()

@@ -1,6 +1,7 @@
 """The Python binding of the SLA engine (crm/sla.h): stored calendars,
 policies, timers and cycles, the due iterator, crm_tick's warnings and
 breaches. Standard unittest only."""
+import json
 import os
 import shutil
 import tempfile
@@ -173,6 +174,62 @@ class Calendars(Base):
         fr = self.timers(k)[crm.SLA_FIRST_RESPONSE]
         self.assertEqual(fr.calendar, c)
         self.assertEqual(fr.due_at, T0 + 24 * HOUR + 8 * HOUR)  # Tuesday 18:00 in Rome
+
+
+class Definitions(Base):
+    """Calendar JSON (crm_calendar_from_json / _to_json) and reading stored
+    definitions back (crm_calendar_name, crm_sla_policy_to_json)."""
+
+    def test_calendar_json_round_trip_and_errors(self):
+        text = json.dumps({"tz": "Europe/Rome", "_from": "a comment",
+                           "hours": {"mon": [["09:00", "13:00"], ["22:00", "06:00"]]},
+                           "holidays": ["2026-12-24", ["2026-12-25", "Natale"]],
+                           "special_hours": {"2026-03-03": [["10:00", "12:00"]]}})
+        cal = crm.calendar_from_json(text)
+        self.assertTrue(crm.calendar_is_open(cal, T0 + 2 * HOUR))  # Monday 11:00 in Rome
+        out = json.loads(crm.calendar_to_json(cal))
+        self.assertEqual(out["hours"], {"mon": [["09:00", "13:00"], ["22:00", "30:00"]]})
+        self.assertEqual(out["holidays"], [["2026-12-24", None], ["2026-12-25", "Natale"]])
+        again = crm.calendar_from_json(crm.calendar_to_json(cal))
+        self.assertEqual(crm.calendar_to_json(again), crm.calendar_to_json(cal))
+        self.assertEqual(json.loads(crm.calendar_to_json(crm.calendar_new("24x7"))), {"tz": "24x7"})
+        for bad, message in (('{"tz": "Europe/Rome", "opening": {}}', '"opening"'),
+                             ('{"hours": {}}', '"tz"'),
+                             ('{"tz": "Europe/Rome", "hours": {"mon": [["9:00", "18:00"]]}}',
+                              "9:00"),
+                             ("[1]", "not an object")):
+            with self.assertRaises(crm.InvalidInput) as e:
+                crm.calendar_from_json(bad)
+            self.assertIn(message, e.exception.message)
+
+    def test_stored_calendar_name_and_policy_json(self):
+        c = crm.calendar_save(self.db, "office", self.office())
+        self.assertEqual(crm.calendar_name(self.db, c), "office")
+        self.db.calendar_update(c, self.office())
+        self.assertEqual(self.db.calendar_name(c), "office")
+        with self.assertRaises(crm.NotFound):
+            crm.calendar_name(self.db, 999)
+        p = crm.sla_policy_create(self.db, name="gold", order=5, calendar=c, segment="gold",
+                                  priorities=[crm.PRIORITY_HIGH, crm.PRIORITY_URGENT],
+                                  first_response=4 * HOUR, warn_percent=80,
+                                  pause_statuses=[crm.CASE_PENDING_CUSTOMER])
+        self.db.sla_policy_update(p, name="gold v2", resolution=40 * HOUR)
+        first = json.loads(crm.sla_policy_to_json(self.db, p, 1))
+        self.assertEqual((first["name"], first["version"], first["order"], first["calendar"]),
+                         ("gold", 1, 5, c))
+        self.assertEqual(first["priorities"], ["high", "urgent"])
+        self.assertEqual(first["pause_statuses"], ["pending_customer"])
+        self.assertEqual(first["targets"], {"first_response": 4 * HOUR})
+        self.assertEqual((first["queue"], first["segment"], first["warn_percent"]),
+                         (None, "gold", 80))
+        current = json.loads(self.db.sla_policy_to_json(p, 0))
+        self.assertEqual((current["name"], current["version"], current["calendar"]),
+                         ("gold v2", 2, None))
+        self.assertEqual(current["targets"], {"resolution": 40 * HOUR})
+        with self.assertRaises(crm.NotFound):
+            crm.sla_policy_to_json(self.db, p, 3)
+        with self.assertRaises(crm.InvalidInput):
+            crm.sla_policy_to_json(self.db, p, -1)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,10 @@
 /*
  * Business calendars (crm/calendar.h): the peer cases of
- * ../shared/sla/cases.json, hand-written DST / holiday / overnight / break
- * cases, a minute-stepping oracle over random inputs, and every error path.
+ * ../shared/sla/cases.json (built call by call, parsed by
+ * crm_calendar_from_json and round-tripped through crm_calendar_to_json),
+ * hand-written DST / holiday / overnight / break cases, a minute-stepping
+ * oracle over random inputs (also against the calendar's JSON definition
+ * parsed back), the JSON format and every error path.
  * No database is needed.
  *
  * SPDX-License-Identifier: MIT
@@ -127,7 +130,9 @@ static void add_dated_ranges(crm_calendar *cal, JsonObject *obj, const char *mem
   g_list_free(names);
 }
 
-static crm_calendar *calendar_from_json(JsonObject *spec)
+/* The calendar of a cases.json definition, built call by call (independently
+   of crm_calendar_from_json). */
+static crm_calendar *calendar_by_hand(JsonObject *spec)
 {
   static const char *const days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
   crm_calendar *cal = cal_new(json_object_get_string_member(spec, "tz"));
@@ -180,14 +185,17 @@ static char *cases_path(void)
   return found ? found : g_strdup("../shared/sla/cases.json");
 }
 
+/* The calendar of a case from its definition. */
+typedef crm_calendar *(*calendar_builder)(JsonObject *spec);
+
 /* Run one case; returns NULL when it passes, else a description. */
-static char *run_case(JsonObject *c, JsonObject *calendars)
+static char *run_case(JsonObject *c, JsonObject *calendars, calendar_builder build)
 {
   JsonNode *cal_node = json_object_get_member(c, "calendar");
   JsonObject *spec = JSON_NODE_HOLDS_OBJECT(cal_node)
                          ? json_node_get_object(cal_node)
                          : json_object_get_object_member(calendars, json_node_get_string(cal_node));
-  crm_calendar *cal = calendar_from_json(spec);
+  crm_calendar *cal = build(spec);
   const char *op = json_object_get_string_member(c, "op");
   crm_time start = iso(json_object_get_string_member(c, "start"));
   char *problem = NULL;
@@ -227,7 +235,8 @@ static char *run_case(JsonObject *c, JsonObject *calendars)
   return problem;
 }
 
-static void test_peer_cases(void **state)
+/* Every case of cases.json with calendars made by `build`. */
+static void run_peer_cases(calendar_builder build)
 {
   char *path = cases_path();
   JsonParser *parser = json_parser_new();
@@ -245,7 +254,7 @@ static void test_peer_cases(void **state)
       continue;
     }
     run++;
-    char *problem = run_case(c, calendars);
+    char *problem = run_case(c, calendars, build);
     if (problem != NULL) {
       printf("# case %s FAILED: %s\n", json_object_get_string_member(c, "id"), problem);
       failed++;
@@ -260,6 +269,191 @@ static void test_peer_cases(void **state)
   assert_int_equal(failed, 0);
   g_object_unref(parser);
   g_free(path);
+}
+
+static void test_peer_cases(void **state)
+{
+  (void)state;
+  run_peer_cases(calendar_by_hand);
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON definitions: crm_calendar_from_json / crm_calendar_to_json      */
+
+static crm_calendar *parse(const char *json)
+{
+  crm_calendar *cal = NULL;
+  crm_status st = crm_calendar_from_json(&cal, json);
+  if (st != CRM_OK)
+    fail_msg("crm_calendar_from_json(%s): %s", json, crm_error_last()->message);
+  assert_non_null(cal);
+  return cal;
+}
+
+static char *to_json(const crm_calendar *cal)
+{
+  crm_buf buf = CRM_BUF_INIT;
+  assert_int_equal(crm_calendar_to_json(&buf, cal), CRM_OK);
+  assert_non_null(buf.ptr);
+  assert_int_equal(strlen(buf.ptr), buf.size);
+  char *text = g_strdup(buf.ptr);
+  crm_buf_dispose(&buf);
+  return text;
+}
+
+/* from_json(to_json(cal)): the text it gives back must be the same. */
+static crm_calendar *round_trip(const crm_calendar *cal)
+{
+  char *text = to_json(cal);
+  crm_calendar *back = parse(text);
+  char *again = to_json(back);
+  assert_string_equal(again, text);
+  g_free(again);
+  g_free(text);
+  return back;
+}
+
+/* A cases.json definition through the library's parser. */
+static crm_calendar *calendar_parsed(JsonObject *spec)
+{
+  JsonNode *node = json_node_init_object(json_node_alloc(), spec);
+  char *text = json_to_string(node, FALSE);
+  json_node_unref(node);
+  crm_calendar *cal = parse(text);
+  g_free(text);
+  return cal;
+}
+
+/* ... written back and parsed again. */
+static crm_calendar *calendar_round_tripped(JsonObject *spec)
+{
+  crm_calendar *first = calendar_parsed(spec), *by_hand = calendar_by_hand(spec);
+  char *a = to_json(first), *b = to_json(by_hand);
+  assert_string_equal(a, b); /* the parser builds what the calls build */
+  g_free(a);
+  g_free(b);
+  crm_calendar *back = round_trip(first);
+  crm_calendar_free(first);
+  crm_calendar_free(by_hand);
+  return back;
+}
+
+static void test_json_peer_cases(void **state)
+{
+  (void)state;
+  run_peer_cases(calendar_parsed);
+  run_peer_cases(calendar_round_tripped);
+}
+
+static void test_json_format(void **state)
+{
+  (void)state;
+  /* comments ignored, an end before its start runs overnight, special
+     hours [] close the date without renaming its holiday */
+  crm_calendar *cal =
+      parse("{\"_from\": \"a comment\", \"tz\": \"Europe/Rome\","
+            " \"hours\": {\"tue\": [[\"14:00\", \"18:00\"], [\"09:00\", \"13:00\"]],"
+            "  \"sat\": [[\"22:00\", \"06:00\"]], \"sun\": []},"
+            " \"holidays\": [\"2025-12-26\", [\"2025-12-25\", \"Natale\"]],"
+            " \"special_hours\": {\"2025-12-24\": [[\"09:00\", \"12:00\"]],"
+            "  \"2025-12-25\": []},"
+            " \"breaks\": {\"2025-11-04\": [[\"10:00\", \"24:00\"]]}}");
+  char *text = to_json(cal);
+  assert_string_equal(text, "{\"tz\":\"Europe/Rome\","
+                            "\"hours\":{\"tue\":[[\"09:00\",\"13:00\"],[\"14:00\",\"18:00\"]],"
+                            "\"sat\":[[\"22:00\",\"30:00\"]]},"
+                            "\"holidays\":[[\"2025-12-25\",\"Natale\"],[\"2025-12-26\",null]],"
+                            "\"special_hours\":{\"2025-12-24\":[[\"09:00\",\"12:00\"]]},"
+                            "\"breaks\":{\"2025-11-04\":[[\"10:00\",\"24:00\"]]}}");
+  /* Saturday 2025-11-08 23:00 in Rome (22:00 UTC) is open, Sunday 05:59 too */
+  assert_true(crm_calendar_is_open(cal, iso("2025-11-08T22:00:00Z")));
+  assert_true(crm_calendar_is_open(cal, iso("2025-11-09T04:59:00Z")));
+  assert_false(crm_calendar_is_open(cal, iso("2025-11-09T05:00:00Z")));
+  crm_calendar *back = round_trip(cal);
+  assert_instant(add(back, "2025-11-04T08:00:00Z", 3600), "2025-11-04T09:00:00Z");
+  g_free(text);
+  crm_calendar_free(back);
+  crm_calendar_free(cal);
+
+  cal = parse("{\"tz\": \"24x7\", \"hours\": {}, \"holidays\": []}");
+  text = to_json(cal);
+  assert_string_equal(text, "{\"tz\":\"24x7\"}");
+  assert_true(crm_calendar_is_open(cal, 0));
+  g_free(text);
+  crm_calendar_free(cal);
+
+  /* an empty calendar is written and read back (it has no hours) */
+  cal = parse("{\"tz\": \"Etc/UTC\"}");
+  text = to_json(cal);
+  assert_string_equal(text, "{\"tz\":\"Etc/UTC\",\"hours\":{},\"holidays\":[],"
+                            "\"special_hours\":{},\"breaks\":{}}");
+  back = round_trip(cal);
+  assert_false(crm_calendar_is_open(back, 0));
+  g_free(text);
+  crm_calendar_free(back);
+  crm_calendar_free(cal);
+}
+
+static void test_json_errors(void **state)
+{
+  (void)state;
+  static const struct {
+    const char *json, *message;
+  } bad[] = {
+      {"", "must not be empty"},
+      {"{nope", "not valid JSON"},
+      {"[1, 2]", "[1,2], not an object"},
+      {"{}", "needs \"tz\""},
+      {"{\"tz\": [\"Europe/Rome\"]}", "\"tz\" is [\"Europe/Rome\"], not a string"},
+      {"{\"tz\": \"Mars/Base\"}", "Mars/Base"},
+      {"{\"tz\": \"Etc/UTC\", \"opening\": {}}", "unknown member \"opening\""},
+      {"{\"tz\": \"Etc/UTC\", \"hours\": []}", "\"hours\" is [], not an object"},
+      {"{\"tz\": \"Etc/UTC\", \"hours\": {\"lun\": []}}", "unknown weekday \"lun\""},
+      {"{\"tz\": \"Etc/UTC\", \"hours\": {\"mon\": \"09:00\"}}",
+       "\"hours\".\"mon\" is \"09:00\", not a list"},
+      {"{\"tz\": \"Etc/UTC\", \"hours\": {\"mon\": [[\"9:00\", \"18:00\"]]}}",
+       "\"hours\".\"mon\" range 1 is [\"9:00\",\"18:00\"], not [\"HH:MM\", \"HH:MM\"]"},
+      {"{\"tz\": \"Etc/UTC\", \"hours\": {\"mon\": [[\"09:00\", \"12:00\"], [\"13:00\"]]}}",
+       "range 2 is [\"13:00\"]"},
+      {"{\"tz\": \"Etc/UTC\", \"hours\": {\"mon\": [[\"09:00\", \"12:60\"]]}}", "12:60"},
+      {"{\"tz\": \"Etc/UTC\", \"hours\": {\"mon\": [[\"09:00\", 1200]]}}", "1200"},
+      {"{\"tz\": \"Etc/UTC\", \"hours\": {\"mon\": [[\"24:00\", \"25:00\"]]}}",
+       "\"hours\".\"mon\" range 1 [\"24:00\",\"25:00\"]: "},
+      {"{\"tz\": \"24x7\", \"hours\": {\"mon\": [[\"09:00\", \"17:00\"]]}}", "24x7"},
+      {"{\"tz\": \"Etc/UTC\", \"holidays\": \"2025-12-25\"}", "\"holidays\" is \"2025-12-25\""},
+      {"{\"tz\": \"Etc/UTC\", \"holidays\": [\"2025-02-30\"]}",
+       "\"holidays\" item 1 \"2025-02-30\": "},
+      {"{\"tz\": \"Etc/UTC\", \"holidays\": [[\"2025-12-25\", 7]]}",
+       "item 1 is [\"2025-12-25\",7]"},
+      {"{\"tz\": \"Etc/UTC\", \"holidays\": [[\"2025-12-25\"]]}", "item 1 is [\"2025-12-25\"]"},
+      {"{\"tz\": \"Etc/UTC\", \"special_hours\": {\"2025-13-01\": []}}",
+       "\"special_hours\".\"2025-13-01\": "},
+      {"{\"tz\": \"Etc/UTC\", \"special_hours\": {\"tomorrow\": [[\"09:00\", \"12:00\"]]}}",
+       "\"special_hours\".\"tomorrow\" range 1"},
+      {"{\"tz\": \"Etc/UTC\", \"breaks\": {\"2025-11-04\": [[\"22:00\", \"02:00\"]]}}",
+       "\"breaks\".\"2025-11-04\" range 1 [\"22:00\",\"02:00\"]: "},
+      {"{\"tz\": \"Etc/UTC\", \"breaks\": null}", "\"breaks\" is null, not an object"},
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+    crm_calendar *cal = (crm_calendar *)&cal; /* not NULL: must be reset */
+    crm_status st = crm_calendar_from_json(&cal, bad[i].json);
+    if (st != CRM_EINVALID || strstr(crm_error_last()->message, bad[i].message) == NULL)
+      fail_msg("%s: status %d, message '%s', want CRM_EINVALID and '%s'", bad[i].json, st,
+               crm_error_last()->message, bad[i].message);
+    assert_null(cal);
+  }
+  crm_calendar *cal = NULL;
+  assert_error(crm_calendar_from_json(NULL, "{}"), CRM_EINVALID, "out");
+  assert_error(crm_calendar_from_json(&cal, NULL), CRM_EINVALID, "calendar JSON");
+  assert_error(crm_calendar_from_json(&cal, "{\"tz\": \"Etc/UTC\", \"_x\": \"\xc3\x28\"}"),
+               CRM_EINVALID, "UTF-8");
+  assert_null(cal);
+  crm_buf buf = CRM_BUF_INIT;
+  assert_error(crm_calendar_to_json(&buf, NULL), CRM_EINVALID, "calendar");
+  assert_null(buf.ptr);
+  cal = parse("{\"tz\": \"Etc/UTC\"}");
+  assert_error(crm_calendar_to_json(NULL, cal), CRM_EINVALID, "out");
+  crm_calendar_free(cal);
 }
 
 /* ------------------------------------------------------------------ */
@@ -544,6 +738,7 @@ static void check_against_oracle(const oracle_spec *sp, gint64 from, gint64 span
                                  guint samples)
 {
   crm_calendar *cal = oracle_calendar(sp);
+  crm_calendar *written = round_trip(cal); /* its JSON definition, parsed back */
   oracle o;
   oracle_init(&o, sp);
   GRand *rng = g_rand_new_with_seed(20240331);
@@ -573,6 +768,10 @@ static void check_against_oracle(const oracle_spec *sp, gint64 from, gint64 span
       fail_msg("%s: add %s + %lld s: got %s, want %s", sp->tz, s, (long long)n, g, w);
     }
     assert_int_equal(crm_calendar_is_open(cal, start), oracle_open(&o, start));
+    crm_time written_got = -1;
+    assert_int_equal(crm_calendar_add_business(&written_got, written, start, n), CRM_OK);
+    assert_int_equal(written_got, want);
+    assert_int_equal(crm_calendar_is_open(written, start), oracle_open(&o, start));
     int64_t elapsed = -1;
     assert_int_equal(crm_calendar_business_between(&elapsed, cal, start, got), CRM_OK);
     assert_int_equal(elapsed, n);
@@ -591,6 +790,7 @@ static void check_against_oracle(const oracle_spec *sp, gint64 from, gint64 span
   }
   g_rand_free(rng);
   g_time_zone_unref(o.tz);
+  crm_calendar_free(written);
   crm_calendar_free(cal);
 }
 
@@ -730,6 +930,9 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_peer_cases),
+      cmocka_unit_test(test_json_peer_cases),
+      cmocka_unit_test(test_json_format),
+      cmocka_unit_test(test_json_errors),
       cmocka_unit_test(test_dst_rome),
       cmocka_unit_test(test_dst_gap_and_overlap_rules),
       cmocka_unit_test(test_dst_new_york),

@@ -9,7 +9,8 @@
  *
  * A policy is "assigned" by what it matches: the first policy (by order)
  * whose lists all match a case (an empty or missing list matches any)
- * gives the case its targets.
+ * gives the case its targets. What is printed is the definition libcrm
+ * stored, read back with crm_sla_policy_to_json.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -34,34 +35,15 @@ MASK_PARSER(kind_of, crm_case_kind_t, cli_parse_case_kind)
 MASK_PARSER(channel_of, crm_channel_t, cli_parse_channel)
 MASK_PARSER(status_of, crm_case_status_t, cli_parse_case_status)
 
-typedef const char *(*enum_namer)(int value);
-static const char *priority_name(int v)
-{
-  return crm_priority_name((crm_priority_t)v);
-}
-static const char *kind_name(int v)
-{
-  return crm_case_kind_name((crm_case_kind_t)v);
-}
-static const char *channel_name(int v)
-{
-  return crm_channel_name((crm_channel_t)v);
-}
-static const char *status_name(int v)
-{
-  return crm_case_status_name((crm_case_status_t)v);
-}
-
 static const struct {
   const char *member;
   size_t offset; /* of the uint32_t mask in crm_sla_policy_spec */
   enum_parser parse;
-  enum_namer name;
 } masks[] = {
-    {"priorities", offsetof(crm_sla_policy_spec, priorities), priority_of, priority_name},
-    {"kinds", offsetof(crm_sla_policy_spec, kinds), kind_of, kind_name},
-    {"channels", offsetof(crm_sla_policy_spec, channels), channel_of, channel_name},
-    {"pause_statuses", offsetof(crm_sla_policy_spec, pause_statuses), status_of, status_name},
+    {"priorities", offsetof(crm_sla_policy_spec, priorities), priority_of},
+    {"kinds", offsetof(crm_sla_policy_spec, kinds), kind_of},
+    {"channels", offsetof(crm_sla_policy_spec, channels), channel_of},
+    {"pause_statuses", offsetof(crm_sla_policy_spec, pause_statuses), status_of},
 };
 
 static const char *const other_members[] = {"order",   "calendar", "queue",
@@ -196,48 +178,68 @@ static crm_status load_policy(crm_sla_policy_spec *spec, JsonParser **parser, co
 
 /* ---- output --------------------------------------------------------------------------------- */
 
-static cli_obj *describe_policy(cli_state *cli, crm_id id, int64_t version,
-                                crm_sla_policy_spec *spec)
+/* The label of a member of libcrm's policy JSON: "pause_statuses" ->
+   "Pause statuses" (g_free). */
+static char *member_label(const char *member)
 {
-  cli_obj *o = cli_obj_new(cli);
-  cli_obj_id(o, "id", "Policy", id);
-  cli_obj_int(o, "version", "Version", version);
-  if (spec == NULL)
-    return o;
-  cli_obj_str(o, "name", "Name", spec->name);
-  cli_obj_int(o, "order", "Order", spec->order);
-  cli_obj_id(o, "calendar", "Calendar", spec->calendar);
-  cli_obj_id(o, "queue", "Queue", spec->queue);
-  cli_obj_str(o, "segment", "Segment", spec->segment);
-  for (size_t i = 0; i < G_N_ELEMENTS(masks); i++) {
-    GPtrArray *names = g_ptr_array_new();
-    uint32_t mask = *mask_at(spec, i);
-    for (int v = 0; v < 32; v++)
-      if ((mask & (1u << v)) && masks[i].name(v) != NULL)
-        g_ptr_array_add(names, (gpointer)masks[i].name(v));
-    char *label = g_strdup(masks[i].member);
-    label[0] = g_ascii_toupper(label[0]);
-    g_strdelimit(label, "_", ' ');
-    cli_obj_strv(o, masks[i].member, label, names);
-    g_free(label);
-    g_ptr_array_unref(names);
-  }
-  cli_obj *targets = cli_obj_new(cli);
-  for (int m = CRM_SLA_FIRST_RESPONSE; m <= CRM_SLA_METRIC_MAX; m++)
-    if (spec->targets[m] > 0)
-      cli_obj_duration(targets, crm_sla_metric_name((crm_sla_metric_t)m),
-                       crm_sla_metric_name((crm_sla_metric_t)m), spec->targets[m]);
-  cli_obj_obj(o, "targets", "Targets", targets);
-  cli_obj_int(o, "warn_percent", "Warn at %", spec->warn_percent);
-  return o;
+  if (strcmp(member, "id") == 0)
+    return g_strdup("Policy");
+  if (strcmp(member, "warn_percent") == 0)
+    return g_strdup("Warn at %");
+  char *label = g_strdup(member);
+  label[0] = g_ascii_toupper(label[0]);
+  g_strdelimit(label, "_", ' ');
+  return label;
 }
 
-static int emit_policy(cli_state *cli, crm_id id, crm_sla_policy_spec *spec)
+/* One member of the definition as a field: lists of names, targets as
+   durations, numbers, strings, null. */
+static void add_member(cli_obj *o, cli_state *cli, const char *member, JsonNode *value)
 {
-  int64_t version = 0;
-  crm_status st = crm_sla_policy_version(&version, cli->db, id);
-  return st == CRM_OK ? cli_emit_obj(cli, describe_policy(cli, id, version, spec))
-                      : cli_fail(cli, st);
+  char *label = member_label(member);
+  if (JSON_NODE_HOLDS_ARRAY(value)) {
+    GPtrArray *names = g_ptr_array_new();
+    JsonArray *a = json_node_get_array(value);
+    for (guint i = 0; i < json_array_get_length(a); i++)
+      g_ptr_array_add(names, (gpointer)json_array_get_string_element(a, i));
+    cli_obj_strv(o, member, label, names);
+    g_ptr_array_unref(names);
+  } else if (JSON_NODE_HOLDS_OBJECT(value)) { /* targets: metric -> business seconds */
+    cli_obj *child = cli_obj_new(cli);
+    JsonObject *targets = json_node_get_object(value);
+    GList *metrics = json_object_get_members(targets);
+    for (GList *m = metrics; m != NULL; m = m->next)
+      cli_obj_duration(child, m->data, m->data, json_object_get_int_member(targets, m->data));
+    g_list_free(metrics);
+    cli_obj_obj(o, member, label, child);
+  } else if (JSON_NODE_HOLDS_VALUE(value) && json_node_get_value_type(value) == G_TYPE_INT64) {
+    cli_obj_int(o, member, label, json_node_get_int(value));
+  } else {
+    cli_obj_str(o, member, label, JSON_NODE_HOLDS_NULL(value) ? NULL : json_node_get_string(value));
+  }
+  g_free(label);
+}
+
+/* A policy's definition as libcrm reads it back (crm_sla_policy_to_json):
+   in --json exactly that object. */
+static int emit_policy(cli_state *cli, crm_id id, int64_t version)
+{
+  crm_buf def = CRM_BUF_INIT;
+  crm_status st = crm_sla_policy_to_json(&def, cli->db, id, version);
+  if (st != CRM_OK)
+    return cli_fail(cli, st);
+  JsonNode *root = json_from_string(def.ptr, NULL);
+  crm_buf_dispose(&def);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root))
+    return cli_fail(cli, cli_value_error("libcrm returned a malformed policy definition"));
+  cli_obj *o = cli_obj_new(cli);
+  JsonObject *object = json_node_get_object(root);
+  GList *members = json_object_get_members(object);
+  for (GList *m = members; m != NULL; m = m->next)
+    add_member(o, cli, m->data, json_object_get_member(object, m->data));
+  g_list_free(members);
+  json_node_unref(root);
+  return cli_emit_obj(cli, o);
 }
 
 /* ---- commands ------------------------------------------------------------------------------- */
@@ -271,7 +273,7 @@ static int define_command(cli_state *cli, int argc, char **argv, gboolean update
   if (st == CRM_OK)
     st = update ? crm_sla_policy_update(cli->db, id, &spec)
                 : crm_sla_policy_create(&id, cli->db, &spec);
-  code = st == CRM_OK ? emit_policy(cli, id, &spec) : cli_fail(cli, st);
+  code = st == CRM_OK ? emit_policy(cli, id, 0) : cli_fail(cli, st);
   if (parser != NULL)
     g_object_unref(parser);
   return code;
@@ -289,13 +291,20 @@ int cmd_policy_update(cli_state *cli, int argc, char **argv)
 
 int cmd_policy_show(cli_state *cli, int argc, char **argv)
 {
-  int code = cli_parse(cli, &argc, &argv, NULL, "POLICY",
-                       "Show an SLA policy's current version (libcrm keeps every version; "
-                       "'crm sla show CASE' shows which one each case's figures used).",
+  gint64 version = 0;
+  GOptionEntry entries[] = {{"version", 'v', 0, G_OPTION_ARG_INT64, &version,
+                             "This version (1: as first defined; default: the current one)", "N"},
+                            G_OPTION_ENTRY_NULL};
+  int code = cli_parse(cli, &argc, &argv, entries, "POLICY",
+                       "Show an SLA policy's definition: name, order, calendar, what it "
+                       "applies to, targets, warning and pausing statuses (libcrm keeps every "
+                       "version; 'crm sla show CASE' shows which one each case's figures used).",
                        1, 1);
   if (code != CLI_EXIT_OK)
     return code;
   crm_id id = 0;
   crm_status st = cli_parse_id(&id, argv[1], "policy");
-  return st == CRM_OK ? emit_policy(cli, id, NULL) : cli_fail(cli, st);
+  if (st == CRM_OK && version < 0)
+    st = cli_value_error("version %" G_GINT64_FORMAT " is negative", version);
+  return st == CRM_OK ? emit_policy(cli, id, version) : cli_fail(cli, st);
 }
