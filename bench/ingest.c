@@ -323,7 +323,8 @@ static raw *raw_sqlite_open(const char *path)
     die("cannot open %s: %s", path, sqlite3_errmsg(s->db));
   sqlite3_busy_timeout(s->db, 5000);
   raw_sqlite_exec(&s->base, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                            "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;");
+                            "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON; "
+                            "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384;");
   for (int q = 0; q < Q_COUNT; q++)
     sqlite_check(
         s->db,
