@@ -279,14 +279,12 @@ static crm_status emit_linked(crm_db *db, crm_id from, int kind, crm_id to)
   return case_emit(db, "case.linked", from, o);
 }
 
-crm_status crm__case_create(crm_id *out, crm_db *db, const crm_case_spec *spec, crm_id follow_up_of)
+/* Insert a new case (`inbound` contacts already counted in: each adds a
+   version, as crm__case_file would) with its events and SLA clocks. */
+static crm_status case_insert(crm_id *out, crm_db *db, const crm_case_spec *spec,
+                              crm_id follow_up_of, int inbound)
 {
   *out = 0;
-  crm_status st = crm__customer_exists(db, spec->customer);
-  if (st == CRM_OK)
-    st = check_assignment_exists(db, spec->queue, spec->assignee);
-  if (st != CRM_OK)
-    return st;
   crm_time now = crm_now(db);
   crm_case_row row = {0};
   row.customer = spec->customer;
@@ -297,8 +295,9 @@ crm_status crm__case_create(crm_id *out, crm_db *db, const crm_case_spec *spec, 
   row.queue = spec->queue;
   row.assignee = spec->assignee;
   row.created_at = row.updated_at = now;
-  row.version = 1;
-  st = CRM__OPS(db)->case_insert(CRM__B(db), &row);
+  row.version = 1 + inbound;
+  row.inbound_count = inbound;
+  crm_status st = CRM__OPS(db)->case_insert(CRM__B(db), &row);
   if (st == CRM_OK)
     st = emit_created(db, &row, follow_up_of);
   /* The link is part of the creation: version 1 already includes it. */
@@ -310,6 +309,22 @@ crm_status crm__case_create(crm_id *out, crm_db *db, const crm_case_spec *spec, 
   if (st == CRM_OK)
     *out = row.id;
   return st;
+}
+
+crm_status crm__case_create(crm_id *out, crm_db *db, const crm_case_spec *spec, crm_id follow_up_of)
+{
+  *out = 0;
+  crm_status st = crm__customer_exists(db, spec->customer);
+  if (st == CRM_OK)
+    st = check_assignment_exists(db, spec->queue, spec->assignee);
+  if (st != CRM_OK)
+    return st;
+  return case_insert(out, db, spec, follow_up_of, 0);
+}
+
+crm_status crm__case_create_inbound(crm_id *out, crm_db *db, const crm_case_spec *spec)
+{
+  return case_insert(out, db, spec, 0, 1);
 }
 
 crm_status crm_case_open(crm_id *out, crm_db *db, const crm_case_spec *spec)

@@ -121,6 +121,7 @@ crm_status crm_open(crm_db **out, const char *uri, const crm_open_options *opts)
   db->pending = g_ptr_array_new_with_free_func((GDestroyNotify)crm_event_free);
   db->subscriptions = g_array_new(FALSE, TRUE, sizeof(crm__subscription));
   db->next_token = 1;
+  db->sla_any_policy = -1;
 
   crm_backend_open_params params = {CRM_BACKEND_OPEN_PARAMS_VERSION, NULL, uri, db->busy_timeout_ms,
                                     db->durable};
@@ -171,6 +172,7 @@ crm_status crm_begin(crm_db *db)
   if (db->call_depth > 0)
     return crm__error(CRM_EINVALID, "crm_begin cannot be called while a libcrm call is running "
                                     "on this handle");
+  crm__txn_cache_reset(db);
   st = CRM__OPS(db)->begin(CRM__B(db), 1);
   if (st != CRM_OK)
     return st;
@@ -186,6 +188,7 @@ crm_status crm_commit(crm_db *db)
     return st;
   if (!db->explicit_txn)
     return crm__error(CRM_EINVALID, "crm_commit without crm_begin: no transaction is open");
+  crm__txn_cache_reset(db);
   st = CRM__OPS(db)->commit(CRM__B(db));
   if (st != CRM_OK) {
     if (st == CRM_EBUSY)
@@ -208,11 +211,22 @@ crm_status crm_rollback(crm_db *db)
     return st;
   if (!db->explicit_txn)
     return crm__error(CRM_EINVALID, "crm_rollback without crm_begin: no transaction is open");
+  crm__txn_cache_reset(db);
   st = CRM__OPS(db)->rollback(CRM__B(db));
   db->explicit_txn = 0;
   crm__perm_invalidate(db);
   crm__events_discard(db);
   return st;
+}
+
+int crm__in_write(const crm_db *db)
+{
+  return db->explicit_txn || db->call_depth > 0;
+}
+
+void crm__txn_cache_reset(crm_db *db)
+{
+  db->sla_any_policy = -1;
 }
 
 crm_status crm__write_begin(crm_db *db)
@@ -224,6 +238,8 @@ crm_status crm__write_begin(crm_db *db)
     db->call_depth++;
     return CRM_OK;
   }
+  if (!db->explicit_txn)
+    crm__txn_cache_reset(db);
   st = db->explicit_txn ? CRM__OPS(db)->savepoint(CRM__B(db)) : CRM__OPS(db)->begin(CRM__B(db), 1);
   if (st != CRM_OK)
     return st;
@@ -239,6 +255,7 @@ static void undo_call(crm_db *db)
 {
   crm_error saved = *crm_error_last();
   char *msg = g_strdup(saved.message);
+  crm__txn_cache_reset(db);
   if (db->explicit_txn) {
     CRM__OPS(db)->savepoint_rollback(CRM__B(db));
     g_ptr_array_set_size(db->pending, db->savepoint_mark);
@@ -262,6 +279,8 @@ crm_status crm__write_end(crm_db *db, crm_status st)
     undo_call(db);
     return st;
   }
+  if (!db->explicit_txn)
+    crm__txn_cache_reset(db);
   crm_status done = db->explicit_txn ? CRM__OPS(db)->savepoint_release(CRM__B(db))
                                      : CRM__OPS(db)->commit(CRM__B(db));
   if (done != CRM_OK) {

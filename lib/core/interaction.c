@@ -260,24 +260,28 @@ static char *case_subject(const crm_interaction_spec *s)
 /*
  * Which case the interaction lands in (0: none), creating or redirecting
  * as the filing rules say; the case's counters and version are updated.
+ * *created: the case is new, opened by this contact.
  */
-static crm_status file_interaction(crm_id *filed, crm_db *db, const crm_interaction_spec *s,
-                                   crm_time occurred_at)
+static crm_status file_interaction(crm_id *filed, int *created, crm_db *db,
+                                   const crm_interaction_spec *s, crm_time occurred_at)
 {
   *filed = 0;
+  *created = 0;
   crm_id target = s->case_id;
   if (target == 0)
     CRM__TRY(thread_case(&target, db, s));
   if (target == 0 && s->direction == CRM_DIRECTION_INBOUND) {
-    /* the invariant: an inbound contact always ends in a case */
+    /* the invariant: an inbound contact always ends in a case, here a new
+       one with this contact already counted (the customer was checked) */
     char *subject = case_subject(s);
     crm_case_spec cs = CRM_CASE_SPEC_INIT;
     cs.customer = s->customer;
     cs.subject = subject;
-    crm_status st = crm__case_create(&target, db, &cs, 0);
+    crm_status st = crm__case_create_inbound(filed, db, &cs);
     g_free(subject);
-    if (st != CRM_OK)
-      return st;
+    if (st == CRM_OK)
+      *created = 1;
+    return st;
   }
   if (target == 0)
     return CRM_OK;
@@ -325,7 +329,8 @@ static crm_status record_locked(crm_id *out, crm_id *existing, crm_db *db,
   row.body = (char *)s->body;
   row.external_ref = (char *)s->external_ref;
   row.in_reply_to = (char *)s->in_reply_to;
-  CRM__TRY(file_interaction(&row.case_id, db, s, row.occurred_at));
+  int created = 0;
+  CRM__TRY(file_interaction(&row.case_id, &created, db, s, row.occurred_at));
 
   crm_status st = CRM__OPS(db)->interaction_insert(CRM__B(db), &row, existing);
   if (st == CRM_EEXISTS) /* recorded by another handle since the check above */
@@ -333,7 +338,7 @@ static crm_status record_locked(crm_id *out, crm_id *existing, crm_db *db,
   if (st != CRM_OK)
     return st;
   CRM__TRY(emit_recorded(db, &row));
-  CRM__TRY(crm__sla_on_interaction(db, &row)); /* public contacts move SLA clocks */
+  CRM__TRY(crm__sla_on_interaction(db, &row, created)); /* public contacts move SLA clocks */
   *out = row.id;
   return CRM_OK;
 }

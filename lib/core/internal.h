@@ -51,6 +51,10 @@ struct crm_db {
   GArray *subscriptions; /* crm__subscription */
   int next_token;
   int delivering; /* subscribers are being called */
+  /* Known inside a write transaction only (writers take turns, so no
+     other handle changes policies meanwhile): whether any SLA policy
+     exists; -1: not known (read it again). */
+  int sla_any_policy;
 
   /* the actor's memberships (permission.c) */
   GArray *perm_members; /* crm_member_row */
@@ -87,6 +91,10 @@ crm_status crm__setting_int(int64_t *out, crm_db *db, const char *name);
  */
 crm_status crm__write_begin(crm_db *db);
 crm_status crm__write_end(crm_db *db, crm_status st);
+/* 1 inside a write transaction (crm_begin, or a call's own). */
+int crm__in_write(const crm_db *db);
+/* Forget what is known only for the current write transaction. */
+void crm__txn_cache_reset(crm_db *db);
 
 /* ------------------------------------------------------------------ */
 /* validation (validate.c): each returns CRM_OK or records CRM_EINVALID  */
@@ -117,6 +125,10 @@ crm_status crm__event_emit(crm_db *db, const char *kind, const char *entity, crm
 void crm__events_deliver(crm_db *db);
 void crm__events_discard(crm_db *db);
 void crm__subscriptions_free(crm_db *db);
+
+/* The text of an event payload (owned, may be NULL for {}), as
+   json_to_string writes it; flat payloads skip the JsonGenerator. */
+char *crm__json_text(JsonObject *payload);
 
 /* JSON payload helpers: 0 ids and NULL strings become null. */
 void crm__json_set_id(JsonObject *o, const char *name, crm_id id);
@@ -249,6 +261,10 @@ crm_status crm__queue_exists(crm_db *db, crm_id id);
  */
 crm_status crm__case_create(crm_id *out, crm_db *db, const crm_case_spec *spec,
                             crm_id follow_up_of);
+/* A new case for an inbound contact of a customer the caller checked (no
+   queue, no assignee), filed as crm__case_file would file it: one inbound
+   contact counted, version 2. */
+crm_status crm__case_create_inbound(crm_id *out, crm_db *db, const crm_case_spec *spec);
 crm_status crm__case_file(crm_id *filed, crm_db *db, crm_id case_id, crm_direction_t direction,
                           crm_time occurred_at, const char *subject);
 crm_status crm__case_unfile(crm_db *db, crm_id case_id, crm_direction_t direction);
@@ -268,8 +284,9 @@ crm_status crm__sla_on_case_created(crm_db *db, const crm_case_row *row);
 crm_status crm__sla_on_status(crm_db *db, const crm_case_row *row, int from);
 /* A stored case changed what its policy is matched on (priority, queue). */
 crm_status crm__sla_on_case_changed(crm_db *db, const crm_case_row *row);
-/* An interaction was recorded into row->case_id (crm_interaction_record). */
-crm_status crm__sla_on_interaction(crm_db *db, const crm_interaction_row *row);
+/* An interaction was recorded into row->case_id (crm_interaction_record);
+   `new_case`: that case was opened by this contact, in this call. */
+crm_status crm__sla_on_interaction(crm_db *db, const crm_interaction_row *row, int new_case);
 /* crm_tick's work: record due warnings and breaches (sla.c). */
 crm_status crm__sla_tick(size_t *fired, crm_db *db, crm_time now);
 

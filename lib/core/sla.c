@@ -64,6 +64,10 @@ static crm_status rules_for_case(crm__sla_rules *out, crm_db *db, const crm_case
                                  int channel)
 {
   memset(out, 0, sizeof *out);
+  int any = 0;
+  CRM__TRY(crm__sla_any_policy(&any, db));
+  if (!any)
+    return CRM_OK; /* nothing to match (and no customer to read) */
   crm_customer_row cust;
   memset(&cust, 0, sizeof cust);
   CRM__TRY(CRM__OPS(db)->customer_get(CRM__B(db), c->customer, &cust));
@@ -601,7 +605,10 @@ static crm_status created(sla_ctx *x, const void *arg)
 
 crm_status crm__sla_on_case_created(crm_db *db, const crm_case_row *row)
 {
-  return with_case(db, row, created, NULL);
+  /* a new case has no clocks yet: without a policy none starts */
+  int any = 0;
+  CRM__TRY(crm__sla_any_policy(&any, db));
+  return any ? with_case(db, row, created, NULL) : CRM_OK;
 }
 
 /* The resolution clock pauses while the case's status is one the policy
@@ -741,10 +748,19 @@ static int is_public_reply(const crm_interaction_row *ix)
          (ix->outcome == CRM_OUTCOME_NONE || ix->outcome == CRM_OUTCOME_ANSWERED);
 }
 
-crm_status crm__sla_on_interaction(crm_db *db, const crm_interaction_row *ix)
+crm_status crm__sla_on_interaction(crm_db *db, const crm_interaction_row *ix, int new_case)
 {
   if (ix->case_id == 0 || (ix->direction != CRM_DIRECTION_INBOUND && !is_public_reply(ix)))
     return CRM_OK; /* notes and unanswered calls move no clock */
+  int any = 1;
+  if (new_case && ix->direction == CRM_DIRECTION_INBOUND)
+    CRM__TRY(crm__sla_any_policy(&any, db));
+  if (!any) {
+    /* a case this contact opened, and no policy: no clock ran or starts,
+       only the facts (its channel) are new, as inbound() would store them */
+    crm_sla_case_row facts = {ix->case_id, ix->channel, 0};
+    return CRM__OPS(db)->sla_case_put(CRM__B(db), &facts);
+  }
   crm_case_row c;
   memset(&c, 0, sizeof c);
   crm_status st = CRM__OPS(db)->case_get(CRM__B(db), ix->case_id, &c);

@@ -50,6 +50,10 @@ typedef struct {
   const char *segment; /* the customer's; NULL: none */
 } crm__sla_subject;
 
+/* Whether any SLA policy exists (known for the rest of a write
+   transaction once read). */
+crm_status crm__sla_any_policy(int *out, crm_db *db);
+
 /* The first policy (by order, id) matching `s`; out->id 0 when none. */
 crm_status crm__sla_policy_match(crm__sla_policy *out, crm_db *db, const crm__sla_subject *s);
 

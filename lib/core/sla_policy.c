@@ -206,6 +206,7 @@ static crm_status create_locked(crm_id *out, crm_db *db, const crm_sla_policy_sp
   CRM__TRY(check_refs_exist(db, spec));
   char *definition = spec_to_json(spec);
   crm_sla_def_row row = {0, 1, spec->order, (char *)spec->name, definition, crm_now(db)};
+  crm__txn_cache_reset(db);
   crm_status st = CRM__OPS(db)->sla_def_insert(CRM__B(db), CRM_SLA_DEF_POLICY, &row);
   if (st == CRM_OK)
     st = emit_policy(db, &row);
@@ -245,6 +246,7 @@ static crm_status update_locked(crm_db *db, crm_id id, const crm_sla_policy_spec
   char *definition = spec_to_json(spec);
   crm_sla_def_row row = {id,         old_version + 1, spec->order, (char *)spec->name,
                          definition, crm_now(db)};
+  crm__txn_cache_reset(db);
   crm_status st = CRM__OPS(db)->sla_def_update(CRM__B(db), CRM_SLA_DEF_POLICY, &row, old_version);
   if (st == CRM_OK)
     st = emit_policy(db, &row);
@@ -318,6 +320,29 @@ static int match_row(const void *row, void *payload)
   }
   *m->out = p;
   return 1; /* the first match wins: stop the listing */
+}
+
+static int stop_at_first(const void *row, void *payload)
+{
+  (void)row;
+  *(int *)payload = 1;
+  return 1;
+}
+
+crm_status crm__sla_any_policy(int *out, crm_db *db)
+{
+  if (crm__in_write(db) && db->sla_any_policy >= 0) {
+    *out = db->sla_any_policy;
+    return CRM_OK;
+  }
+  int any = 0;
+  crm_status st = CRM__OPS(db)->sla_def_list(CRM__B(db), CRM_SLA_DEF_POLICY, stop_at_first, &any);
+  if (st != CRM_OK && st != CRM_EUSER)
+    return st;
+  *out = any;
+  if (crm__in_write(db))
+    db->sla_any_policy = any;
+  return CRM_OK;
 }
 
 crm_status crm__sla_policy_match(crm__sla_policy *out, crm_db *db, const crm__sla_subject *s)

@@ -106,6 +106,45 @@ static void customer_create_appends_one_event(void **state)
   g_ptr_array_unref(fresh);
 }
 
+/* Payloads are exactly the text json-glib writes for them (libcrm writes
+   flat payloads itself): names and values with characters JSON escapes
+   or that look special, ASCII and beyond, nulls and integers. */
+static void payloads_are_json_glib_text(void **state)
+{
+  crm_test_db *t = *state;
+  int64_t before = last_seq(t->db);
+  const char *names[] = {"Plain Name",        "Quote \" only",
+                         "Back\\slash only",  "Tab\tnew\nline",
+                         "</script> & 'x' /", "Zo\xc3\xab \xe2\x82\xac \xf0\x9f\x98\x80",
+                         "\x7f del \x01 ctl"};
+  for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+    crm_id id = make_customer(t->db, names[i]);
+    crm_interaction_spec s = CRM_INTERACTION_SPEC_INIT;
+    s.customer = id;
+    s.channel = CRM_CHANNEL_EMAIL;
+    s.direction = CRM_DIRECTION_INBOUND;
+    s.subject = names[i];
+    s.external_ref = names[i];
+    crm_id ix = 0;
+    assert_crm_ok(crm_interaction_record(&ix, t->db, &s));
+  }
+  GPtrArray *fresh = events_after(t->db, before);
+  assert_true(fresh->len >= 3 * G_N_ELEMENTS(names));
+  for (guint i = 0; i < fresh->len; i++) {
+    const crm_event *ev = g_ptr_array_index(fresh, i);
+    JsonParser *parser = json_parser_new();
+    JsonObject *o = payload_object(ev, parser);
+    JsonNode *root = json_node_new(JSON_NODE_OBJECT);
+    json_node_set_object(root, o);
+    char *again = json_to_string(root, FALSE);
+    assert_string_equal(crm_event_payload(ev), again);
+    g_free(again);
+    json_node_unref(root);
+    g_object_unref(parser);
+  }
+  g_ptr_array_unref(fresh);
+}
+
 static void failed_change_appends_nothing(void **state)
 {
   crm_test_db *t = *state;
@@ -987,6 +1026,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
       T(customer_create_appends_one_event),
+      T(payloads_are_json_glib_text),
       T(failed_change_appends_nothing),
       T(actor_is_the_handles_option),
       T(queue_and_setting_payloads),

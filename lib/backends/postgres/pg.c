@@ -397,16 +397,31 @@ static const char begin_write_sql[] = "BEGIN ISOLATION LEVEL READ COMMITTED; "
 /* A read-only transaction sees one snapshot, as SQLite's does. */
 static const char begin_read_sql[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
+/* BEGIN; a write transaction also reads the event counter it locks. */
+static crm_status begin_once(crm_pg *s, int write)
+{
+  PGresult *res = PQexec(s->conn, write ? begin_write_sql : begin_read_sql);
+  crm_status st = result_ok(res) ? CRM_OK : crm__pg_fail(s, res, "starting a transaction");
+  if (st == CRM_OK && write) {
+    if (PQntuples(res) != 1)
+      st = crm_backend_error(CRM_ERROR, "starting a transaction: the event counter row is missing");
+    else
+      s->seq = s->seq_stored = s->seq_savepoint = crm__pg_col_int(res, 0, 0);
+  }
+  PQclear(res);
+  return st;
+}
+
 static crm_status pg_begin(crm_backend *b, int write)
 {
   crm_pg *s = CRM_PG(b);
   crm_status st = reconnect_if_lost(s);
   if (st != CRM_OK)
     return st;
-  const char *sql = write ? begin_write_sql : begin_read_sql;
-  st = crm__pg_exec_simple(s, sql, "starting a transaction");
+  s->release_pending = 0;
+  st = begin_once(s, write);
   if (st != CRM_OK && may_retry(s))
-    st = crm__pg_exec_simple(s, sql, "starting a transaction");
+    st = begin_once(s, write);
   if (st != CRM_OK && PQtransactionStatus(s->conn) == PQTRANS_INERROR) {
     /* BEGIN ran but the lock did not come: the core will not roll back
        a transaction that failed to start. */
@@ -420,7 +435,14 @@ static crm_status pg_begin(crm_backend *b, int write)
 static crm_status pg_commit(crm_backend *b)
 {
   crm_pg *s = CRM_PG(b);
-  PGresult *res = PQexec(s->conn, "COMMIT");
+  /* the event numbers taken, stored in the same round trip as COMMIT */
+  char sql[96];
+  if (s->seq != s->seq_stored)
+    g_snprintf(sql, sizeof sql, "UPDATE crm_event_seq SET seq = %lld; COMMIT", (long long)s->seq);
+  else
+    g_strlcpy(sql, "COMMIT", sizeof sql);
+  s->release_pending = 0;
+  PGresult *res = PQexec(s->conn, sql);
   crm_status st;
   if (!result_ok(res)) {
     st = crm__pg_fail(s, res, "committing");
@@ -435,6 +457,7 @@ static crm_status pg_commit(crm_backend *b)
                                       "rolled the transaction back");
   } else {
     st = CRM_OK;
+    s->seq_stored = s->seq;
   }
   PQclear(res);
   if (PQtransactionStatus(s->conn) != PQTRANS_INTRANS)
@@ -446,26 +469,41 @@ static crm_status pg_rollback(crm_backend *b)
 {
   crm_pg *s = CRM_PG(b);
   s->in_txn = 0;
+  s->release_pending = 0;
   PGTransactionStatusType ts = PQtransactionStatus(s->conn);
   if (ts == PQTRANS_IDLE || ts == PQTRANS_UNKNOWN)
     return CRM_OK; /* ended by the server (a failed COMMIT), or the connection is gone */
   return crm__pg_exec_simple(s, "ROLLBACK", "rolling back");
 }
 
+/* A call's savepoint. The previous call's RELEASE waits for this one
+   (one round trip for both): a released savepoint has nothing left to
+   fail, and COMMIT or ROLLBACK ends it as well. */
 static crm_status pg_savepoint(crm_backend *b)
 {
-  return crm__pg_exec_simple(CRM_PG(b), "SAVEPOINT crm_call", "starting a savepoint");
+  crm_pg *s = CRM_PG(b);
+  crm_status st = crm__pg_exec_simple(
+      s,
+      s->release_pending ? "RELEASE SAVEPOINT crm_call; SAVEPOINT crm_call" : "SAVEPOINT crm_call",
+      "starting a savepoint");
+  if (st == CRM_OK)
+    s->release_pending = 0;
+  s->seq_savepoint = s->seq;
+  return st;
 }
 
 static crm_status pg_savepoint_release(crm_backend *b)
 {
-  return crm__pg_exec_simple(CRM_PG(b), "RELEASE SAVEPOINT crm_call", "releasing a savepoint");
+  CRM_PG(b)->release_pending = 1;
+  return CRM_OK;
 }
 
 static crm_status pg_savepoint_rollback(crm_backend *b)
 {
-  return crm__pg_exec_simple(CRM_PG(b),
-                             "ROLLBACK TO SAVEPOINT crm_call; RELEASE SAVEPOINT crm_call",
+  crm_pg *s = CRM_PG(b);
+  s->seq = s->seq_savepoint;
+  s->release_pending = 0;
+  return crm__pg_exec_simple(s, "ROLLBACK TO SAVEPOINT crm_call; RELEASE SAVEPOINT crm_call",
                              "rolling back a savepoint");
 }
 

@@ -6,8 +6,9 @@
  * early and committed late. A sequence (nextval) gives no such order: it
  * hands numbers out at once and never waits. So events take their numbers
  * from the one row of crm_event_seq, which every write transaction locks
- * at BEGIN and holds until it ends (pg.c): a writer increments the counter
- * only after the previous holder has committed or rolled back, and
+ * at BEGIN and holds until it ends (pg.c): a writer counts on from the
+ * value it read there (in memory; the new value is stored with its
+ * COMMIT) only after the previous holder has committed or rolled back, and
  * PostgreSQL makes a commit visible before it releases its locks. Hence
  * every number a reader can see belongs to a transaction that committed
  * after every smaller number's did. A rolled-back transaction also rolls
@@ -79,21 +80,16 @@ crm_status crm__pg_event_append(crm_backend *b, crm_event_row *row)
   crm__pg_text(&p, row->entity);
   crm__pg_int(&p, row->entity_id);
   crm__pg_text(&p, row->payload ? row->payload : "{}");
-  /* One round trip: take the next number and store the event under it
-     (the UPDATE locks the counter row, which this transaction holds since
-     its BEGIN anyway). */
-  int64_t seq = 0;
-  crm_status st = crm__pg_row_int(
-      CRM_PG(b),
-      "WITH n AS (UPDATE crm_event_seq SET seq = seq + 1 RETURNING seq) "
-      "INSERT INTO crm_events (seq, time, actor, kind, entity, entity_id, payload) "
-      "SELECT n.seq, $1::bigint, $2::bigint, $3::text, $4::text, $5::bigint, $6::text FROM n "
-      "RETURNING seq",
-      &p, &seq, "appending an event");
-  if (st == CRM_ENOTFOUND)
-    return crm_backend_error(CRM_ERROR, "appending an event: the event counter row is missing");
+  /* The next number of this write transaction (pg.c keeps the count in
+     memory while the counter row stays locked, and stores it at COMMIT). */
+  crm_pg *s = CRM_PG(b);
+  crm__pg_int(&p, s->seq + 1);
+  crm_status st = crm__pg_exec(s,
+                               "INSERT INTO crm_events (time, actor, kind, entity, entity_id, "
+                               "payload, seq) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                               &p, NULL, "appending an event");
   if (st == CRM_OK)
-    row->seq = seq;
+    row->seq = ++s->seq;
   return st;
 }
 

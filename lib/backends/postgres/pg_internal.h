@@ -28,8 +28,14 @@ typedef struct {
   PGconn *conn;
   GHashTable *stmts; /* SQL text -> statement name, prepared on this connection */
   unsigned int next_stmt;
-  int in_txn;          /* between begin and commit/rollback */
-  int busy_timeout_ms; /* for the session set-up after a reconnect */
+  int in_txn; /* between begin and commit/rollback */
+  /* Event numbers of the open write transaction, taken in memory: the
+     counter row is locked from BEGIN and stored once, at COMMIT. */
+  int64_t seq;           /* the last number taken */
+  int64_t seq_stored;    /* the counter row's value */
+  int64_t seq_savepoint; /* `seq` when the call's savepoint began */
+  int release_pending;   /* the call's savepoint is released with the next statement */
+  int busy_timeout_ms;   /* for the session set-up after a reconnect */
   int durable;
 } crm_pg;
 

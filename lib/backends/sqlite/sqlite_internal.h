@@ -15,7 +15,9 @@
 typedef struct {
   crm_backend base; /* must be first */
   sqlite3 *db;
-  GHashTable *stmts; /* SQL text -> sqlite3_stmt*, prepared once per handle */
+  GHashTable *stmts;      /* SQL text -> sqlite3_stmt*, prepared once per handle */
+  GHashTable *by_address; /* SQL text's address -> a statement of `stmts` (a hint: the
+                             text is compared before use) */
   int busy_timeout_ms;
 } crm_sqlite;
 
