@@ -23,5 +23,6 @@
 #include "crm/sla.h"
 #include "crm/mail.h"
 #include "crm/incident.h"
+#include "crm/report.h"
 
 #endif

@@ -242,4 +242,8 @@ crm_status crm__pg_incident_match(crm_backend *b, crm_id customer, uint32_t stat
 crm_status crm__pg_link_list_to(crm_backend *b, crm_id to, int kind, crm_id after_id,
                                 unsigned int limit, crm_row_fn cb, void *payload);
 
+/* pg_reports.c: report aggregates */
+crm_status crm__pg_report_aggregate(crm_backend *b, int what, const crm_report_scan *scan,
+                                    crm_row_fn cb, void *payload);
+
 #endif

@@ -408,6 +408,7 @@ const crm_backend_ops crm__sqlite_ops = {
     .incident_scope_list = crm__sqlite_incident_scope_list,
     .incident_match = crm__sqlite_incident_match,
     .link_list_to = crm__sqlite_link_list_to,
+    .report_aggregate = crm__sqlite_report_aggregate,
 };
 
 static crm_status sqlite_open_with_ops(crm_backend **out, const crm_backend_open_params *p)

@@ -196,4 +196,8 @@ crm_status crm__sqlite_incident_match(crm_backend *b, crm_id customer, uint32_t 
 crm_status crm__sqlite_link_list_to(crm_backend *b, crm_id to, int kind, crm_id after_id,
                                     unsigned int limit, crm_row_fn cb, void *payload);
 
+/* sqlite_reports.c: report aggregates */
+crm_status crm__sqlite_report_aggregate(crm_backend *b, int what, const crm_report_scan *scan,
+                                        crm_row_fn cb, void *payload);
+
 #endif

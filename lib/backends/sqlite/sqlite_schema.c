@@ -160,7 +160,12 @@ static const char *const migrations[] = {
     "  incident INTEGER NOT NULL REFERENCES cases (id), key TEXT NOT NULL,"
     "  value TEXT NOT NULL, PRIMARY KEY (incident, key)) WITHOUT ROWID;"
     "CREATE INDEX incident_scopes_value ON incident_scopes (key, value, incident);"
-    "CREATE INDEX links_to_kind ON links (to_case, kind, from_case);",
+    "CREATE INDEX links_to_kind ON links (to_case, kind, from_case);"
+
+    /* reports: cases created, interactions occurred in a range; the backlog */
+    "CREATE INDEX cases_created ON cases (created_at);"
+    "CREATE INDEX cases_status_created ON cases (status, created_at);"
+    "CREATE INDEX interactions_time ON interactions (occurred_at);",
 };
 
 const int crm__sqlite_schema_version = (int)(sizeof migrations / sizeof migrations[0]);
