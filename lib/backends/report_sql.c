@@ -23,24 +23,36 @@
 static const char *case_key(int group)
 {
   switch (group) {
-  case CRM_REPORT_BY_NONE: return "0";
-  case CRM_REPORT_BY_CHANNEL: return "COALESCE(s.channel, 0)";
-  case CRM_REPORT_BY_QUEUE: return "COALESCE(c.queue, 0)";
-  case CRM_REPORT_BY_AGENT: return "COALESCE(c.assignee, 0)";
-  case CRM_REPORT_BY_PRIORITY: return "c.priority";
-  default: return NULL;
+  case CRM_REPORT_BY_NONE:
+    return "0";
+  case CRM_REPORT_BY_CHANNEL:
+    return "COALESCE(s.channel, 0)";
+  case CRM_REPORT_BY_QUEUE:
+    return "COALESCE(c.queue, 0)";
+  case CRM_REPORT_BY_AGENT:
+    return "COALESCE(c.assignee, 0)";
+  case CRM_REPORT_BY_PRIORITY:
+    return "c.priority";
+  default:
+    return NULL;
   }
 }
 
 static const char *interaction_key(int group)
 {
   switch (group) {
-  case CRM_REPORT_BY_NONE: return "0";
-  case CRM_REPORT_BY_CHANNEL: return "i.channel";
-  case CRM_REPORT_BY_QUEUE: return "COALESCE(c.queue, 0)";
-  case CRM_REPORT_BY_AGENT: return "COALESCE(c.assignee, 0)";
-  case CRM_REPORT_BY_PRIORITY: return "COALESCE(c.priority, 0)";
-  default: return NULL;
+  case CRM_REPORT_BY_NONE:
+    return "0";
+  case CRM_REPORT_BY_CHANNEL:
+    return "i.channel";
+  case CRM_REPORT_BY_QUEUE:
+    return "COALESCE(c.queue, 0)";
+  case CRM_REPORT_BY_AGENT:
+    return "COALESCE(c.assignee, 0)";
+  case CRM_REPORT_BY_PRIORITY:
+    return "COALESCE(c.priority, 0)";
+  default:
+    return NULL;
   }
 }
 
@@ -114,10 +126,9 @@ static const char *depth_expr(crm__sql_dialect dialect)
 
 static char *case_from(int group)
 {
-  return g_strconcat(" FROM @cases c",
-                     group == CRM_REPORT_BY_CHANNEL ? " LEFT JOIN @sla_cases s ON s.case_id = c.id"
-                                                    : "",
-                     NULL);
+  return g_strconcat(
+      " FROM @cases c",
+      group == CRM_REPORT_BY_CHANNEL ? " LEFT JOIN @sla_cases s ON s.case_id = c.id" : "", NULL);
 }
 
 static char *build(crm__sql_dialect dialect, int what, const char *ck, const char *ik,
@@ -151,12 +162,13 @@ static char *build(crm__sql_dialect dialect, int what, const char *ck, const cha
                            " ON y.case_id = c.id WHERE " COHORT " GROUP BY 1, 2 ORDER BY 1, 2",
                            ck, from);
   case CRM_REPORT_AGG_BACKLOG:
-    /* two index ranges: open now, and resolved only at or after `to` */
+    /* two index ranges: open now, and resolved only at or after `to`
+       (?1 < ?2 always holds: it keeps the parameters of every query alike) */
     return g_strdup_printf("SELECT k, 0, COUNT(*) FROM (SELECT %s AS k%s"
                            " WHERE c.status IN (1, 2, 3, 4) AND c.created_at < ?2 AND " SCOPE
                            " UNION ALL SELECT %s%s WHERE c.status IN (5, 6)"
                            " AND c.resolved_at >= ?2 AND c.created_at < ?2 AND " SCOPE
-                           ") t GROUP BY k ORDER BY k",
+                           ") t WHERE ?1 < ?2 GROUP BY k ORDER BY k",
                            ck, from, ck, from);
   case CRM_REPORT_AGG_ROLE:
     return g_strdup("SELECT 0, 0, COALESCE(MAX(m.role), 0) FROM @members m WHERE m.agent = ?1");

@@ -35,7 +35,7 @@ struct crm_report {
   int refcount;
   crm_time from, to;
   crm_report_group_t group;
-  char *timezone; /* NULL: UTC */
+  char *timezone;  /* NULL: UTC */
   GPtrArray *rows; /* crm_report_row*, in order */
 };
 
@@ -256,11 +256,18 @@ static char *row_label(crm_db *db, const crm_report_row *row)
     return g_strdup("none");
   const char *name = NULL;
   switch (row->group) {
-  case CRM_REPORT_BY_CHANNEL: name = crm_channel_name((crm_channel_t)row->key); break;
-  case CRM_REPORT_BY_PRIORITY: name = crm_priority_name((crm_priority_t)row->key); break;
-  case CRM_REPORT_BY_QUEUE: return party_name(db, 0, row->key);
-  case CRM_REPORT_BY_AGENT: return party_name(db, 1, row->key);
-  default: break;
+  case CRM_REPORT_BY_CHANNEL:
+    name = crm_channel_name((crm_channel_t)row->key);
+    break;
+  case CRM_REPORT_BY_PRIORITY:
+    name = crm_priority_name((crm_priority_t)row->key);
+    break;
+  case CRM_REPORT_BY_QUEUE:
+    return party_name(db, 0, row->key);
+  case CRM_REPORT_BY_AGENT:
+    return party_name(db, 1, row->key);
+  default:
+    break;
   }
   return name ? g_strdup(name) : g_strdup_printf("%lld", (long long)row->key);
 }
@@ -280,8 +287,8 @@ static crm_status check_spec(GTimeZone **tz, const crm_report_spec *spec)
   if (spec->to <= spec->from)
     return crm__error(CRM_EINVALID, "report range [%lld, %lld) is empty", (long long)spec->from,
                       (long long)spec->to);
-  CRM__TRY(
-      crm__check_enum((int)spec->group_by, CRM_REPORT_BY_NONE, CRM_REPORT_BY_DAY, "report group_by"));
+  CRM__TRY(crm__check_enum((int)spec->group_by, CRM_REPORT_BY_NONE, CRM_REPORT_BY_DAY,
+                           "report group_by"));
   CRM__TRY(crm__check_text(spec->timezone, "report timezone", 0));
   if (spec->group_by == CRM_REPORT_BY_DAY && spec->to - spec->from > (crm_time)MAX_DAYS * 86400)
     return crm__error(CRM_EINVALID, "report range of %lld days is more than %d days by day",
@@ -449,10 +456,10 @@ static int metric_ok(crm_sla_metric_t m)
   return (int)m >= CRM_SLA_FIRST_RESPONSE && m <= CRM_SLA_METRIC_MAX;
 }
 
-#define ROW_GETTER(type, name, expr, none) \
+#define ROW_GETTER(type, name, expr, none)              \
   type crm_report_row_##name(const crm_report_row *row) \
-  { \
-    return row ? (expr) : (none); \
+  {                                                     \
+    return row ? (expr) : (none);                       \
   }
 
 ROW_GETTER(crm_report_group_t, group, row->group, CRM_REPORT_BY_NONE)
