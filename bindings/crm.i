@@ -275,6 +275,17 @@ static const crm_swig_field crm_swig_crm_sla_policy_spec_fields[] = {
 static const crm_swig_struct crm_swig_sla_policy_spec_s =
     CRM_SWIG_STRUCT(crm_sla_policy_spec, CRM_SLA_POLICY_SPEC);
 
+/* reports: the spec */
+static const crm_swig_field crm_swig_crm_report_spec_fields[] = {
+    CRM_SWIG_FIELD(crm_report_spec, version, CRM_SWIG_F_UINT),
+    CRM_SWIG_FIELD(crm_report_spec, from, CRM_SWIG_F_TIME),
+    CRM_SWIG_FIELD(crm_report_spec, to, CRM_SWIG_F_TIME),
+    CRM_SWIG_FIELD(crm_report_spec, group_by, CRM_SWIG_F_INT),
+    CRM_SWIG_FIELD(crm_report_spec, timezone, CRM_SWIG_F_STR),
+    CRM_SWIG_END};
+static const crm_swig_struct crm_swig_report_spec_s =
+    CRM_SWIG_STRUCT(crm_report_spec, CRM_REPORT_SPEC);
+
 /* customer lifecycle: export options */
 static const crm_swig_field crm_swig_crm_customer_export_options_fields[] = {
     CRM_SWIG_FIELD(crm_customer_export_options, version, CRM_SWIG_F_UINT),
@@ -378,7 +389,9 @@ static const char *const crm_swig_db_function_names[] = {
     /* SLA */
     "calendar_save", "calendar_update", "calendar_load", "calendar_load_version",
     "calendar_version", "sla_policy_create", "sla_policy_update", "sla_policy_version",
-    "sla_timer_iterator_new", "sla_cycle_iterator_new", "sla_due_iterator_new"};
+    "sla_timer_iterator_new", "sla_cycle_iterator_new", "sla_due_iterator_new",
+    /* reports */
+    "report_run"};
 
 /* The enums, for crm.<Enum> (Python IntEnum, Lua constant table):
    "ClassName c_type PREFIX_ MEMBER MEMBER ..."; the members' values are the
@@ -401,7 +414,10 @@ static const char *const crm_swig_enum_specs[] = {
     "SlaMetric crm_sla_metric_t SLA_ FIRST_RESPONSE NEXT_RESPONSE RESOLUTION PERIODIC_UPDATE",
     "SlaSegment crm_sla_segment_t SLA_SEGMENT_ ACTIVATE PAUSE RESUME FULFIL BREACH WARNING "
     "RECOMPUTE STOP",
-    "SlaView crm_sla_view_t SLA_ AS_REPORTED RECOMPUTED"};
+    "SlaView crm_sla_view_t SLA_ AS_REPORTED RECOMPUTED",
+    "ReportGroup crm_report_group_t REPORT_BY_ NONE CHANNEL QUEUE AGENT PRIORITY DAY",
+    "ReportTime crm_report_time_t REPORT_TIME_ COUNT MEDIAN_BUSINESS P90_BUSINESS "
+    "MEDIAN_CALENDAR P90_CALENDAR"};
 
 /* A read-only list of strings handed to the language (tags, skills, ...). */
 typedef struct {
@@ -1401,6 +1417,7 @@ CRM_ENUM_OUT(crm_case_kind_t)
 CRM_ENUM_OUT(crm_link_t)
 CRM_ENUM_OUT(crm_role_t)
 CRM_ENUM_OUT(crm_duplicate_reason_t)
+CRM_ENUM_OUT(crm_report_group_t)
 
 /* ---- out-parameters ---- */
 
@@ -1529,6 +1546,7 @@ CRM_STRUCT_IN(crm_case_query, crm_swig_case_query_s)
 CRM_STRUCT_IN(crm_timeline_query, crm_swig_timeline_query_s)
 CRM_STRUCT_IN(crm_customer_export_options, crm_swig_customer_export_options_s)
 CRM_STRUCT_IN(crm_sla_policy_spec, crm_swig_sla_policy_spec_s)
+CRM_STRUCT_IN(crm_report_spec, crm_swig_report_spec_s)
 
 /* customer lifecycle: a reasons mask, a flag, an optional source */
 #ifdef SWIGPYTHON
@@ -1713,6 +1731,7 @@ CRM_STRUCT_IN(crm_mail_options, crm_swig_mail_options_s)
 %ignore crm_duplicate_iterator_free;
 %ignore crm_incident_iterator_free;
 %ignore crm_sla_timer_iterator_free;
+%ignore crm_report_row_iterator_free;
 %newobject crm_event_dup;
 
 #define CRM_EXTERN(type) extern type
@@ -1747,6 +1766,9 @@ CRM_ITERATOR(crm_duplicate_iterator)
 CRM_ITERATOR(crm_incident_iterator)
 CRM_OWNED(crm_sla_timer)
 CRM_ITERATOR(crm_sla_timer_iterator)
+CRM_OWNED(crm_report)
+CRM_OWNED(crm_report_row)
+CRM_ITERATOR(crm_report_row_iterator)
 
 
 %include "crm/common.h"
@@ -1770,6 +1792,7 @@ CRM_ITERATOR(crm_sla_timer_iterator)
 %ignore crm_mail_import_stats;
 %include "crm/mail.h"
 %include "crm/incident.h"
+%include "crm/report.h"
 
 /* ---- read-only fields: the getters without the type prefix ---- */
 
@@ -1909,6 +1932,25 @@ CRM_FIELD(crm_sla_timer, segment_count, size_t)
 %{
 #define crm_sla_timer_case__get(self_) crm_sla_timer_case(self_)
 %}
+
+CRM_FIELD(crm_report_row, group, crm_report_group_t)
+CRM_FIELD(crm_report_row, key, int64_t)
+CRM_FIELD(crm_report_row, label, char *)
+CRM_FIELD(crm_report_row, contacts_in, int64_t)
+CRM_FIELD(crm_report_row, contacts_out, int64_t)
+CRM_FIELD(crm_report_row, abandoned, int64_t)
+CRM_FIELD(crm_report_row, max_depth, int)
+CRM_FIELD(crm_report_row, cases, int64_t)
+CRM_FIELD(crm_report_row, resolved, int64_t)
+CRM_FIELD(crm_report_row, fcr, int64_t)
+CRM_FIELD(crm_report_row, fcr_rate, double)
+CRM_FIELD(crm_report_row, reopened, int64_t)
+CRM_FIELD(crm_report_row, reopen_rate, double)
+CRM_FIELD(crm_report_row, transfers, int64_t)
+CRM_FIELD(crm_report_row, transfers_per_case, double)
+CRM_FIELD(crm_report_row, csat_count, int64_t)
+CRM_FIELD(crm_report_row, csat_average, double)
+CRM_FIELD(crm_report_row, backlog, int64_t)
 
 /* Lists of strings: k.tags, q.skills, a.skills. */
 %define CRM_STRINGS_FIELD(type, name, count_fn, at_fn)
@@ -2203,7 +2245,7 @@ del _i, _code, _cls
     link_iterator = "link_next", event_iterator = "event_next", timeline_iterator =
     "timeline_next", preference_iterator = "preference_next",
     duplicate_iterator = "duplicate_next", incident_iterator = "incident_next",
-    sla_timer_iterator = "sla_timer_next" }
+    sla_timer_iterator = "sla_timer_next", report_row_iterator = "report_row_next" }
   local registry = debug.getregistry()["SW" .. "IG"]
   for class, next_name in pairs(iterators) do
     local mt = registry and registry[class]
@@ -2216,7 +2258,11 @@ del _i, _code, _cls
   local object_methods = { customer = { attribute = "customer_attribute" },
     interaction = { attribute = "interaction_attribute" },
     case = { has_tag = "case_has_tag", tag_at = "case_tag_at" },
-    queue = { skill_at = "queue_skill_at" }, agent = { skill_at = "agent_skill_at" } }
+    queue = { skill_at = "queue_skill_at" }, agent = { skill_at = "agent_skill_at" },
+    report_row = { abandoned_at_depth = "report_row_abandoned_at_depth",
+      time = "report_row_time", sla_met = "report_row_sla_met",
+      sla_breached = "report_row_sla_breached", sla_rate = "report_row_sla_rate",
+      csat_score = "report_row_csat_score" } }
   for class, methods in pairs(object_methods) do
     local fn = registry and registry[class] and rawget(registry[class], ".fn")
     if fn then

@@ -1,7 +1,7 @@
 -- Parity: every CRM_EXTERN function of include/crm/*.h (not sys/) is
 -- reachable from Lua as crm.<name without crm_>, is a method of the handle
 -- when it takes one, and is called at least once by test_crm.lua, test_lifecycle.lua,
--- test_incident.lua or test_sla.lua.
+-- test_incident.lua, test_sla.lua or test_report.lua.
 local tap = require "tap"
 local crm = require "crm"
 
@@ -38,6 +38,7 @@ table.sort(functions)
 -- every test file but this one (as the Python parity test reads its test_*.py)
 local tests = read(here .. "/test_crm.lua") .. read(here .. "/test_lifecycle.lua")
   .. read(here .. "/test_incident.lua") .. read(here .. "/test_sla.lua")
+  .. read(here .. "/test_report.lua")
 local db = crm.open(":memory:")
 local methods = rawget(getmetatable(db), ".fn")
 
