@@ -162,12 +162,14 @@ static char *build(crm__sql_dialect dialect, int what, const char *ck, const cha
                            " ON y.case_id = c.id WHERE " COHORT " GROUP BY 1, 2 ORDER BY 1, 2",
                            ck, from);
   case CRM_REPORT_AGG_BACKLOG:
-    /* two index ranges: open now, and resolved only at or after `to`
+    /* two index ranges: open now (status, created_at), and resolved only
+       at or after `to` (status, resolved_at: the unary + keeps the planner
+       off created_at, which would walk every resolved case of history)
        (?1 < ?2 always holds: it keeps the parameters of every query alike) */
     return g_strdup_printf("SELECT k, 0, COUNT(*) FROM (SELECT %s AS k%s"
                            " WHERE c.status IN (1, 2, 3, 4) AND c.created_at < ?2 AND " SCOPE
                            " UNION ALL SELECT %s%s WHERE c.status IN (5, 6)"
-                           " AND c.resolved_at >= ?2 AND c.created_at < ?2 AND " SCOPE
+                           " AND c.resolved_at >= ?2 AND +c.created_at < ?2 AND " SCOPE
                            ") t WHERE ?1 < ?2 GROUP BY k ORDER BY k",
                            ck, from, ck, from);
   case CRM_REPORT_AGG_ROLE:
