@@ -238,7 +238,7 @@ static crm_status count_call(const char *slot)
   X(link_list_to,                                                                                  \
     (crm_backend * b, crm_id to, int kind, crm_id after_id, unsigned int limit, crm_row_fn cb,     \
      void *payload),                                                                               \
-    (I, to, kind, after_id, limit, cb, payload))                                                  \
+    (I, to, kind, after_id, limit, cb, payload))                                                   \
   X(report_aggregate,                                                                              \
     (crm_backend * b, int what, const crm_report_scan *scan, crm_row_fn cb, void *payload),        \
     (I, what, scan, cb, payload))
