@@ -242,6 +242,7 @@ int main(int argc, char **argv)
     fprintf(stderr, "usage: %s [--smoke]\n", argv[0]);
     return 2;
   }
+  setvbuf(stdout, NULL, _IOLBF, 0); /* each RESULT as soon as it is known */
   long cases = smoke ? 2000 : 1000000, interactions = smoke ? 10000 : 5000000;
   char *dir = g_dir_make_tmp("crm-bench-report-XXXXXX", NULL);
   char *path = g_build_filename(dir, "crm.db", NULL);
