@@ -57,10 +57,8 @@ static const char *interaction_key(int group)
 }
 
 // clang-format off
-/* A supervisor sees the cases of the queues he supervises or administers
-   (role >= CRM_ROLE_SUPERVISOR). */
-#define SCOPE \
-  "(?3 = 0 OR c.queue IN (SELECT m.queue FROM @members m WHERE m.agent = ?3 AND m.role >= 2))"
+/* {S}: the scope (see rewrite_into); {J}: the interaction's case, when needed */
+#define SCOPE "{S}"
 #define COHORT "c.created_at >= ?1 AND c.created_at < ?2 AND " SCOPE
 #define COUNT_IF(cond) "SUM(CASE WHEN " cond " THEN 1 ELSE 0 END)"
 
@@ -69,7 +67,7 @@ static const char *interaction_key(int group)
   COUNT_IF("i.direction = 2") ", " \
   COUNT_IF("i.direction = 1 AND i.outcome = 3")
 #define IN_RANGE \
-  " FROM @interactions i LEFT JOIN @cases c ON c.id = i.case_id" \
+  " FROM @interactions i{J}" \
   " WHERE i.occurred_at >= ?1 AND i.occurred_at < ?2 AND i.direction IN (1, 2) AND " SCOPE
 
 /* resolved = resolved or closed (5, 6) */
@@ -94,12 +92,27 @@ static const char *interaction_key(int group)
   " MAX(CASE WHEN rc = (n * 90 + 99) / 100 THEN cal END)"
 // clang-format on
 
-/* ?N -> $N::bigint, @ -> crm_ (PostgreSQL) or "" (SQLite). */
-static char *rewrite(crm__sql_dialect dialect, const char *sql)
+/* A supervisor (?3 > 0) sees the cases of the queues he supervises or
+   administers (role >= CRM_ROLE_SUPERVISOR); without one the condition is
+   ?3 = 0 (true, and every query keeps its three parameters). */
+#define SUPERVISED          "c.queue IN (SELECT m.queue FROM @members m WHERE m.agent = ?3 AND m.role >= 2)"
+#define CASE_OF_INTERACTION " LEFT JOIN @cases c ON c.id = i.case_id"
+
+/* ?N -> $N::bigint, @ -> crm_ (PostgreSQL) or "" (SQLite), {S} -> the
+   scope, {J} -> the join of an interaction's case (only when the scope or
+   the group reads the case: the scan of the interactions then stays in
+   its covering index). */
+static void rewrite_into(GString *out, crm__sql_dialect dialect, const char *sql, int scoped,
+                         int join)
 {
-  GString *out = g_string_sized_new(strlen(sql) + 64);
   for (const char *p = sql; *p; p++) {
-    if (*p == '@') {
+    if (p[0] == '{' && (p[1] == 'S' || p[1] == 'J') && p[2] == '}') {
+      if (p[1] == 'S')
+        rewrite_into(out, dialect, scoped ? SUPERVISED : "?3 = 0", 0, 0);
+      else if (join)
+        rewrite_into(out, dialect, CASE_OF_INTERACTION, 0, 0);
+      p += 2;
+    } else if (*p == '@') {
       if (dialect == CRM__SQL_POSTGRES)
         g_string_append(out, "crm_");
     } else if (*p == '?' && g_ascii_isdigit(p[1])) {
@@ -112,7 +125,6 @@ static char *rewrite(crm__sql_dialect dialect, const char *sql)
     } else
       g_string_append_c(out, *p);
   }
-  return g_string_free(out, FALSE);
 }
 
 /* The IVR depth attribute as 1..99, 0 when missing or not such a number. */
@@ -139,7 +151,7 @@ static char *build(crm__sql_dialect dialect, int what, const char *ck, const cha
     return g_strdup_printf("SELECT %s, 0, " CONTACT_VALUES IN_RANGE " GROUP BY 1 ORDER BY 1", ik);
   case CRM_REPORT_AGG_DEPTHS:
     return g_strdup_printf(
-        "SELECT %s, %s, COUNT(*) FROM @interactions i LEFT JOIN @cases c ON c.id = i.case_id"
+        "SELECT %s, %s, COUNT(*) FROM @interactions i{J}"
         " LEFT JOIN @attributes a ON a.entity = 2 AND a.id = i.id AND a.key = 'ivr_depth'"
         " WHERE i.occurred_at >= ?1 AND i.occurred_at < ?2 AND i.direction = 1"
         " AND i.outcome = 3 AND " SCOPE " GROUP BY 1, 2 ORDER BY 1, 2",
@@ -179,7 +191,7 @@ static char *build(crm__sql_dialect dialect, int what, const char *ck, const cha
   }
 }
 
-char *crm__report_sql(crm__sql_dialect dialect, int what, int group)
+char *crm__report_sql(crm__sql_dialect dialect, int what, int group, int scoped)
 {
   const char *ck = case_key(group), *ik = interaction_key(group);
   if (ck == NULL || ik == NULL)
@@ -189,7 +201,9 @@ char *crm__report_sql(crm__sql_dialect dialect, int what, int group)
   g_free(from);
   if (sql == NULL)
     return NULL;
-  char *out = rewrite(dialect, sql);
+  int join = scoped || (group != CRM_REPORT_BY_NONE && group != CRM_REPORT_BY_CHANNEL);
+  GString *out = g_string_sized_new(strlen(sql) + 128);
+  rewrite_into(out, dialect, sql, scoped, join);
   g_free(sql);
-  return out;
+  return g_string_free(out, FALSE);
 }

@@ -16,10 +16,11 @@ typedef enum { CRM__SQL_SQLITE = 1, CRM__SQL_POSTGRES } crm__sql_dialect;
 /*
  * The query of aggregate `what` (crm_report_agg_t) grouped by `group`
  * (crm_report_group_t, not DAY), as a g_malloc'd string; NULL for an
- * unknown `what` or `group`. Parameters: 1 = from, 2 = to, 3 = supervisor
- * (0: none); ROLE takes only 1 = the agent. Each result row is key, sub,
+ * unknown `what` or `group`. `scoped`: limited to a supervisor's queues.
+ * Parameters: 1 = from, 2 = to, 3 = supervisor (0: none); ROLE takes
+ * only 1 = the agent. Each result row is key, sub,
  * then the values of crm_report_agg_row.v in order.
  */
-char *crm__report_sql(crm__sql_dialect dialect, int what, int group);
+char *crm__report_sql(crm__sql_dialect dialect, int what, int group, int scoped);
 
 #endif

@@ -21,7 +21,7 @@ static void read_agg(const PGresult *res, int r, void *out)
 crm_status crm__pg_report_aggregate(crm_backend *b, int what, const crm_report_scan *scan,
                                     crm_row_fn cb, void *payload)
 {
-  char *sql = crm__report_sql(CRM__SQL_POSTGRES, what, scan->group);
+  char *sql = crm__report_sql(CRM__SQL_POSTGRES, what, scan->group, scan->supervisor > 0);
   if (sql == NULL)
     return crm_backend_error(CRM_EINVALID, "report aggregate %d by group %d is not known", what,
                              scan->group);

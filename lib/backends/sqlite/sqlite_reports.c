@@ -20,7 +20,7 @@ crm_status crm__sqlite_report_aggregate(crm_backend *b, int what, const crm_repo
                                         crm_row_fn cb, void *payload)
 {
   crm_sqlite *s = CRM_SQLITE(b);
-  char *sql = crm__report_sql(CRM__SQL_SQLITE, what, scan->group);
+  char *sql = crm__report_sql(CRM__SQL_SQLITE, what, scan->group, scan->supervisor > 0);
   if (sql == NULL)
     return crm_backend_error(CRM_EINVALID, "report aggregate %d by group %d is not known", what,
                              scan->group);

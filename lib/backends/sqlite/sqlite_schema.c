@@ -162,10 +162,12 @@ static const char *const migrations[] = {
     "CREATE INDEX incident_scopes_value ON incident_scopes (key, value, incident);"
     "CREATE INDEX links_to_kind ON links (to_case, kind, from_case);"
 
-    /* reports: cases created, interactions occurred in a range; the backlog */
+    /* reports: cases created in a range; interactions occurred in a range (covering
+       what the report reads of them); the backlog */
     "CREATE INDEX cases_created ON cases (created_at);"
     "CREATE INDEX cases_status_created ON cases (status, created_at);"
-    "CREATE INDEX interactions_time ON interactions (occurred_at);",
+    "CREATE INDEX interactions_report ON interactions"
+    "  (occurred_at, direction, channel, outcome, case_id);",
 };
 
 const int crm__sqlite_schema_version = (int)(sizeof migrations / sizeof migrations[0]);
