@@ -48,7 +48,9 @@
  *  those now neither resolved nor closed, plus those resolved (or
  *  closed) at or after `to`. A case resolved before `to` and reopened
  *  after it counts as open (its last resolution is what is stored).
- *  Grouped by day, each day's backlog is at the end of that day.
+ *  Grouped by day, each day's backlog is at the end of that day (one
+ *  query per day, walking the cases open at the day's end and those
+ *  resolved since: a long range of days far in the past costs more).
  *
  * Groups: an interaction falls in the group of its own channel, and of
  * its case's current queue, assignee and priority (0, "none", when it has

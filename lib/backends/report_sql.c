@@ -143,12 +143,19 @@ static char *case_from(int group)
       group == CRM_REPORT_BY_CHANNEL ? " LEFT JOIN @sla_cases s ON s.case_id = c.id" : "", NULL);
 }
 
-static char *build(crm__sql_dialect dialect, int what, const char *ck, const char *ik,
+/* One row per key; for the total (a constant key) no GROUP BY, which would
+   sort every row scanned, and no row when nothing was scanned. */
+static const char *per_key(int group)
+{
+  return group == CRM_REPORT_BY_NONE ? " HAVING COUNT(*) > 0" : " GROUP BY 1 ORDER BY 1";
+}
+
+static char *build(crm__sql_dialect dialect, int what, int group, const char *ck, const char *ik,
                    const char *from)
 {
   switch (what) {
   case CRM_REPORT_AGG_CONTACTS:
-    return g_strdup_printf("SELECT %s, 0, " CONTACT_VALUES IN_RANGE " GROUP BY 1 ORDER BY 1", ik);
+    return g_strdup_printf("SELECT %s, 0, " CONTACT_VALUES IN_RANGE "%s", ik, per_key(group));
   case CRM_REPORT_AGG_DEPTHS:
     return g_strdup_printf(
         "SELECT %s, %s, COUNT(*) FROM @interactions i{J}"
@@ -157,8 +164,8 @@ static char *build(crm__sql_dialect dialect, int what, const char *ck, const cha
         " AND i.outcome = 3 AND " SCOPE " GROUP BY 1, 2 ORDER BY 1, 2",
         ik, depth_expr(dialect));
   case CRM_REPORT_AGG_CASES:
-    return g_strdup_printf("SELECT %s, 0, " CASE_VALUES "%s WHERE " COHORT " GROUP BY 1 ORDER BY 1",
-                           ck, from);
+    return g_strdup_printf("SELECT %s, 0, " CASE_VALUES "%s WHERE " COHORT "%s", ck, from,
+                           per_key(group));
   case CRM_REPORT_AGG_TIMES:
     return g_strdup_printf(
         "SELECT k, m, " TIME_VALUES " FROM (SELECT %s AS k, y.metric AS m,"
@@ -178,12 +185,13 @@ static char *build(crm__sql_dialect dialect, int what, const char *ck, const cha
        at or after `to` (status, resolved_at: the unary + keeps the planner
        off created_at, which would walk every resolved case of history)
        (?1 < ?2 always holds: it keeps the parameters of every query alike) */
-    return g_strdup_printf("SELECT k, 0, COUNT(*) FROM (SELECT %s AS k%s"
-                           " WHERE c.status IN (1, 2, 3, 4) AND c.created_at < ?2 AND " SCOPE
-                           " UNION ALL SELECT %s%s WHERE c.status IN (5, 6)"
-                           " AND c.resolved_at >= ?2 AND +c.created_at < ?2 AND " SCOPE
-                           ") t WHERE ?1 < ?2 GROUP BY k ORDER BY k",
-                           ck, from, ck, from);
+    return g_strdup_printf(
+        "SELECT %s, 0, COUNT(*) FROM (SELECT %s AS k%s"
+        " WHERE c.status IN (1, 2, 3, 4) AND c.created_at < ?2 AND " SCOPE
+        " UNION ALL SELECT %s%s WHERE c.status IN (5, 6)"
+        " AND c.resolved_at >= ?2 AND +c.created_at < ?2 AND " SCOPE ") t WHERE ?1 < ?2%s",
+        group == CRM_REPORT_BY_NONE ? "0" : "k", ck, from, ck, from,
+        group == CRM_REPORT_BY_NONE ? " HAVING COUNT(*) > 0" : " GROUP BY k ORDER BY k");
   case CRM_REPORT_AGG_ROLE:
     return g_strdup("SELECT 0, 0, COALESCE(MAX(m.role), 0) FROM @members m WHERE m.agent = ?1");
   default:
@@ -197,7 +205,7 @@ char *crm__report_sql(crm__sql_dialect dialect, int what, int group, int scoped)
   if (ck == NULL || ik == NULL)
     return NULL;
   char *from = case_from(group);
-  char *sql = build(dialect, what, ck, ik, from);
+  char *sql = build(dialect, what, group, ck, ik, from);
   g_free(from);
   if (sql == NULL)
     return NULL;
