@@ -285,6 +285,17 @@ static const crm_swig_field crm_swig_crm_sla_policy_spec_fields[] = {
 static const crm_swig_struct crm_swig_sla_policy_spec_s =
     CRM_SWIG_STRUCT(crm_sla_policy_spec, CRM_SLA_POLICY_SPEC);
 
+/* reports: the spec */
+static const crm_swig_field crm_swig_crm_report_spec_fields[] = {
+    CRM_SWIG_FIELD(crm_report_spec, version, CRM_SWIG_F_UINT),
+    CRM_SWIG_FIELD(crm_report_spec, from, CRM_SWIG_F_TIME),
+    CRM_SWIG_FIELD(crm_report_spec, to, CRM_SWIG_F_TIME),
+    CRM_SWIG_FIELD(crm_report_spec, group_by, CRM_SWIG_F_INT),
+    CRM_SWIG_FIELD(crm_report_spec, timezone, CRM_SWIG_F_STR),
+    CRM_SWIG_END};
+static const crm_swig_struct crm_swig_report_spec_s =
+    CRM_SWIG_STRUCT(crm_report_spec, CRM_REPORT_SPEC);
+
 /* customer lifecycle: export options */
 static const crm_swig_field crm_swig_crm_customer_export_options_fields[] = {
     CRM_SWIG_FIELD(crm_customer_export_options, version, CRM_SWIG_F_UINT),
@@ -392,7 +403,9 @@ static const char *const crm_swig_db_function_names[] = {
     "calendar_version", "sla_policy_create", "sla_policy_update", "sla_policy_version",
     "sla_timer_iterator_new", "sla_cycle_iterator_new", "sla_due_iterator_new",
     /* SLA definitions read back */
-    "calendar_name", "sla_policy_to_json"};
+    "calendar_name", "sla_policy_to_json",
+    /* reports */
+    "report_run"};
 
 /* The enums, for crm.<Enum> (Python IntEnum, Lua constant table):
    "ClassName c_type PREFIX_ MEMBER MEMBER ..."; the members' values are the
@@ -416,7 +429,10 @@ static const char *const crm_swig_enum_specs[] = {
     "SlaSegment crm_sla_segment_t SLA_SEGMENT_ ACTIVATE PAUSE RESUME FULFIL BREACH WARNING "
     "RECOMPUTE STOP",
     "SlaView crm_sla_view_t SLA_ AS_REPORTED RECOMPUTED",
-    "SearchKind crm_search_kind_t SEARCH_ INTERACTION CASE CUSTOMER"};
+    "SearchKind crm_search_kind_t SEARCH_ INTERACTION CASE CUSTOMER",
+    "ReportGroup crm_report_group_t REPORT_BY_ NONE CHANNEL QUEUE AGENT PRIORITY DAY",
+    "ReportTime crm_report_time_t REPORT_TIME_ COUNT MEDIAN_BUSINESS P90_BUSINESS "
+    "MEDIAN_CALENDAR P90_CALENDAR"};
 
 /* A read-only list of strings handed to the language (tags, skills, ...). */
 typedef struct {
@@ -1416,6 +1432,7 @@ CRM_ENUM_OUT(crm_case_kind_t)
 CRM_ENUM_OUT(crm_link_t)
 CRM_ENUM_OUT(crm_role_t)
 CRM_ENUM_OUT(crm_duplicate_reason_t)
+CRM_ENUM_OUT(crm_report_group_t)
 
 /* ---- out-parameters ---- */
 
@@ -1545,6 +1562,7 @@ CRM_STRUCT_IN(crm_timeline_query, crm_swig_timeline_query_s)
 CRM_STRUCT_IN(crm_search_options, crm_swig_search_options_s)
 CRM_STRUCT_IN(crm_customer_export_options, crm_swig_customer_export_options_s)
 CRM_STRUCT_IN(crm_sla_policy_spec, crm_swig_sla_policy_spec_s)
+CRM_STRUCT_IN(crm_report_spec, crm_swig_report_spec_s)
 
 /* customer lifecycle: a reasons mask, a flag, an optional source */
 #ifdef SWIGPYTHON
@@ -1730,6 +1748,7 @@ CRM_STRUCT_IN(crm_mail_options, crm_swig_mail_options_s)
 %ignore crm_incident_iterator_free;
 %ignore crm_search_iterator_free;
 %ignore crm_sla_timer_iterator_free;
+%ignore crm_report_row_iterator_free;
 %newobject crm_event_dup;
 
 #define CRM_EXTERN(type) extern type
@@ -1766,6 +1785,9 @@ CRM_OWNED(crm_search_hit)
 CRM_ITERATOR(crm_search_iterator)
 CRM_OWNED(crm_sla_timer)
 CRM_ITERATOR(crm_sla_timer_iterator)
+CRM_OWNED(crm_report)
+CRM_OWNED(crm_report_row)
+CRM_ITERATOR(crm_report_row_iterator)
 
 
 %include "crm/common.h"
@@ -1790,6 +1812,7 @@ CRM_ITERATOR(crm_sla_timer_iterator)
 %include "crm/mail.h"
 %include "crm/incident.h"
 %include "crm/search.h"
+%include "crm/report.h"
 
 /* ---- read-only fields: the getters without the type prefix ---- */
 
@@ -1941,6 +1964,25 @@ CRM_FIELD(crm_sla_timer, segment_count, size_t)
 %{
 #define crm_sla_timer_case__get(self_) crm_sla_timer_case(self_)
 %}
+
+CRM_FIELD(crm_report_row, group, crm_report_group_t)
+CRM_FIELD(crm_report_row, key, int64_t)
+CRM_FIELD(crm_report_row, label, char *)
+CRM_FIELD(crm_report_row, contacts_in, int64_t)
+CRM_FIELD(crm_report_row, contacts_out, int64_t)
+CRM_FIELD(crm_report_row, abandoned, int64_t)
+CRM_FIELD(crm_report_row, max_depth, int)
+CRM_FIELD(crm_report_row, cases, int64_t)
+CRM_FIELD(crm_report_row, resolved, int64_t)
+CRM_FIELD(crm_report_row, fcr, int64_t)
+CRM_FIELD(crm_report_row, fcr_rate, double)
+CRM_FIELD(crm_report_row, reopened, int64_t)
+CRM_FIELD(crm_report_row, reopen_rate, double)
+CRM_FIELD(crm_report_row, transfers, int64_t)
+CRM_FIELD(crm_report_row, transfers_per_case, double)
+CRM_FIELD(crm_report_row, csat_count, int64_t)
+CRM_FIELD(crm_report_row, csat_average, double)
+CRM_FIELD(crm_report_row, backlog, int64_t)
 
 /* Lists of strings: k.tags, q.skills, a.skills. */
 %define CRM_STRINGS_FIELD(type, name, count_fn, at_fn)
@@ -2235,7 +2277,8 @@ del _i, _code, _cls
     link_iterator = "link_next", event_iterator = "event_next", timeline_iterator =
     "timeline_next", preference_iterator = "preference_next",
     duplicate_iterator = "duplicate_next", incident_iterator = "incident_next",
-    sla_timer_iterator = "sla_timer_next", search_iterator = "search_next" }
+    sla_timer_iterator = "sla_timer_next", search_iterator = "search_next",
+    report_row_iterator = "report_row_next" }
   local registry = debug.getregistry()["SW" .. "IG"]
   for class, next_name in pairs(iterators) do
     local mt = registry and registry[class]
@@ -2248,7 +2291,11 @@ del _i, _code, _cls
   local object_methods = { customer = { attribute = "customer_attribute" },
     interaction = { attribute = "interaction_attribute" },
     case = { has_tag = "case_has_tag", tag_at = "case_tag_at" },
-    queue = { skill_at = "queue_skill_at" }, agent = { skill_at = "agent_skill_at" } }
+    queue = { skill_at = "queue_skill_at" }, agent = { skill_at = "agent_skill_at" },
+    report_row = { abandoned_at_depth = "report_row_abandoned_at_depth",
+      time = "report_row_time", sla_met = "report_row_sla_met",
+      sla_breached = "report_row_sla_breached", sla_rate = "report_row_sla_rate",
+      csat_score = "report_row_csat_score" } }
   for class, methods in pairs(object_methods) do
     local fn = registry and registry[class] and rawget(registry[class], ".fn")
     if fn then

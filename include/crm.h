@@ -24,5 +24,6 @@
 #include "crm/mail.h"
 #include "crm/incident.h"
 #include "crm/search.h"
+#include "crm/report.h"
 
 #endif

@@ -185,6 +185,17 @@ def mail_import_maildir(db, path, options=None, /, progress=None, **fields):
     return _result(_crm.mail_import_maildir(db, path, _fields(options, fields), progress))
 
 
+def report_run(db, spec=None, /, **fields):
+    """Compute a report (crm_report_spec: from (also from_), to, group_by
+    (a ReportGroup), timezone); iterate its rows with
+    ``report_row_iterator_new(report)``, or get them as JSON with
+    ``report_json(report)``."""
+    fields = dict(fields)
+    if "from_" in fields:
+        fields["from"] = fields.pop("from_")
+    return _crm.report_run(db, _fields(spec, fields))
+
+
 class _Result(dict):
     """A result struct: its fields as attributes (and as a dict)."""
 
@@ -228,7 +239,8 @@ for _cls, _next in ((identity_iterator, identity_next),  # noqa: F405
                     (duplicate_iterator, duplicate_next),  # noqa: F405
                     (incident_iterator, incident_next),  # noqa: F405
                     (search_iterator, search_next),  # noqa: F405
-                    (sla_timer_iterator, sla_timer_next)):  # noqa: F405
+                    (sla_timer_iterator, sla_timer_next),  # noqa: F405
+                    (report_row_iterator, report_row_next)):  # noqa: F405
     _make_iterator(_cls, _next)
 
 

@@ -28,6 +28,7 @@ EXIT_NOTFOUND = 13
 EXIT_EXISTS = 14
 EXIT_INVALID = 15
 EXIT_CONFLICT = 16
+EXIT_PERM = 18
 
 
 class CliTestCase(unittest.TestCase):
@@ -1119,6 +1120,61 @@ class TestIncident(CliTestCase):
         self.fails(EXIT_INVALID, "incident", "open", noc, "x", "--scope", "nokey")
         self.fails(EXIT_NOTFOUND, "incident", "show", 99)
         self.fails(EXIT_USAGE, "incident", "resolve", i)
+class TestReport(CliTestCase):
+    """crm report: the figures of crm/report.h as a table and as JSON."""
+
+    def at(self, when, *args):
+        return self.js("--now", when, *args)
+
+    def test_report(self):
+        self.ok("init")
+        c = self.customer()
+        q = self.js("queue", "create", "Billing")["id"]
+        a = self.js("agent", "create", "Anna")["id"]
+        self.ok("agent", "join", a, q)
+        call = self.at("2025-11-03T09:00:00Z", "contact", "record", c, "--channel", "phone",
+                       "--outcome", "answered")
+        k = call["case"]
+        self.at("2025-11-03T09:01:00Z", "case", "assign", k, "--queue", q, "--agent", a)
+        self.at("2025-11-03T09:05:00Z", "contact", "record", c, "--channel", "ivr",
+                "--outcome", "abandoned", "--attr", "ivr_depth=2", "--case", k)
+        self.at("2025-11-03T09:10:00Z", "case", "status", k, "resolved")
+        self.at("2025-11-03T09:11:00Z", "case", "csat", k, "5")
+        other = self.at("2025-11-04T10:00:00Z", "case", "open", c, "Invoice")["id"]
+        rng = ["--from", "2025-11-03T00:00:00Z", "--to", "2025-11-05T00:00:00Z"]
+
+        total = self.at("2025-11-05T12:00:00Z", "report", *rng)
+        self.assertEqual((total["group_by"], len(total["rows"])), ("none", 1))
+        row = total["rows"][0]
+        self.assertEqual(row["contacts"], {"in": 2, "out": 0, "abandoned": 1,
+                                           "abandoned_by_ivr_depth": {"2": 1}})
+        self.assertEqual((row["cases"], row["resolved"], row["backlog"]), (2, 1, 1))
+        self.assertEqual(row["fcr"], {"count": 0, "rate": 0.0})  # two inbound contacts
+        self.assertEqual(row["csat"]["scores"], [0, 0, 0, 0, 1])
+
+        by_queue = self.at("2025-11-05T12:00:00Z", "report", *rng, "--by", "queue")["rows"]
+        self.assertEqual([(r["label"], r["cases"]) for r in by_queue],
+                         [("none", 1), ("Billing", 1)])
+        by_day = self.at("2025-11-05T12:00:00Z", "report", *rng, "--by", "day",
+                         "--tz", "Europe/Rome")["rows"]
+        self.assertEqual([r["label"] for r in by_day], ["2025-11-03", "2025-11-04", "2025-11-05"])
+        self.assertEqual([r["cases"] for r in by_day], [1, 1, 0])
+        for by in ("channel", "agent", "priority"):
+            self.assertTrue(self.at("2025-11-05T12:00:00Z", "report", *rng, "--by", by)["rows"])
+
+        table = self.ok("--now", "2025-11-05T12:00:00Z", "report", *rng, "--by", "agent")
+        lines = table.splitlines()
+        self.assertIn("ABANDONED", lines[0])
+        self.assertIn("BACKLOG", lines[0])
+        self.assertTrue(lines[2].startswith("Anna "), table)
+        self.assertIn("5.00 (1)", lines[2])
+        self.assertIsNotNone(other)
+
+        self.fails(EXIT_INVALID, "report", "--by", "week", message="channel, queue")
+        self.fails(EXIT_INVALID, "report", "--from", "2025-11-05", "--to", "2025-11-03",
+                   message="empty")
+        self.fails(EXIT_INVALID, "report", "--by", "day", "--tz", "Nowhere/Town")
+        self.fails(EXIT_PERM, "--as", a, "report", message="agent %d" % a)
 
 
 class TestJsonEverywhere(CliTestCase):
@@ -1210,6 +1266,7 @@ class TestJsonEverywhere(CliTestCase):
         check("customer unmerge", ["3"], ["id", "survivor"])
         check("customer export", ["2"], ["format", "customer", "cases", "events"])
         check("customer erase", ["3", "--reason", "test"], ["id", "status"])
+        check("report", ["--by", "queue"], ["from", "to", "group_by", "rows"])
         filed = check("mail ingest", [mail("01-plain.eml")],
                       ["file", "rule", "case", "customer", "interaction", "auto_generated"])
         maildir = os.path.join(self.dir, "Maildir")

@@ -1,7 +1,8 @@
 -- Parity: every CRM_EXTERN function of include/crm/*.h (not sys/) is
 -- reachable from Lua as crm.<name without crm_>, is a method of the handle
 -- when it takes one, and is called at least once by test_crm.lua, test_lifecycle.lua,
--- test_incident.lua, test_sla.lua or test_search.lua.
+-- test_incident.lua, test_sla.lua, test_search.lua
+-- or test_report.lua.
 local tap = require "tap"
 local crm = require "crm"
 
@@ -39,6 +40,7 @@ table.sort(functions)
 local tests = read(here .. "/test_crm.lua") .. read(here .. "/test_lifecycle.lua")
   .. read(here .. "/test_incident.lua") .. read(here .. "/test_sla.lua")
   .. read(here .. "/test_search.lua")
+  .. read(here .. "/test_report.lua")
 local db = crm.open(":memory:")
 local methods = rawget(getmetatable(db), ".fn")
 

@@ -241,5 +241,6 @@ int cmd_events(cli_state *cli, int argc, char **argv);
 int cmd_tick(cli_state *cli, int argc, char **argv);
 int cmd_mail_ingest(cli_state *cli, int argc, char **argv);
 int cmd_mail_reply(cli_state *cli, int argc, char **argv);
+int cmd_report(cli_state *cli, int argc, char **argv);
 
 #endif

@@ -77,6 +77,7 @@ static const command_entry commands[] = {
     {"settings", "set", cmd_settings_set, "Change a database setting"},
     {"events", NULL, cmd_events, "Print the event feed (audit log)"},
     {"tick", NULL, cmd_tick, "Do the time-driven work (auto-close, SLA)"},
+    {"report", NULL, cmd_report, "Figures for a time range, by channel, queue, agent, day"},
 };
 
 static const char exit_codes_text[] =

@@ -259,6 +259,52 @@ typedef struct {
 /** Rows that belong to one customer (owned_list, owned_move). @since 0.1 */
 typedef enum { CRM_OWNED_IDENTITY = 1, CRM_OWNED_CASE, CRM_OWNED_INTERACTION } crm_owned_t;
 
+/**
+ * The aggregate families of crm_report_run (crm/report.h defines what each
+ * counts). Each row is a crm_report_agg_row: `key` is the group's key
+ * (0 for CRM_REPORT_BY_NONE), `sub` and `v` as listed:
+ *  - CONTACTS: v = inbound, outbound, abandoned inbound;
+ *  - DEPTHS: sub = IVR depth (1..99; 0: none or not a number), v[0] =
+ *    abandoned inbound contacts;
+ *  - CASES: v = cases, resolved or closed, FCR, reopened, transfers
+ *    (sum), then the CSAT scores 1..5 (how many each);
+ *  - TIMES: sub = metric (first response, resolution), v = n, then
+ *    nearest-rank median and p90 of business seconds, then of calendar
+ *    seconds (cycle 1, fulfilled);
+ *  - SLA: sub = metric, v = cycles met without breach, breached;
+ *  - BACKLOG: v[0] = cases created before `to`, not resolved at `to`;
+ *  - ROLE: one row, v[0] = the highest role `agent` has in any queue
+ *    (0: none).
+ * Rows by (key, sub) ascending.
+ * @since 0.1
+ */
+typedef enum {
+  CRM_REPORT_AGG_CONTACTS = 1,
+  CRM_REPORT_AGG_DEPTHS,
+  CRM_REPORT_AGG_CASES,
+  CRM_REPORT_AGG_TIMES,
+  CRM_REPORT_AGG_SLA,
+  CRM_REPORT_AGG_BACKLOG,
+  CRM_REPORT_AGG_ROLE
+} crm_report_agg_t;
+
+/** The range, grouping and scope of one aggregate query. @since 0.1 */
+typedef struct {
+  crm_time from, to;
+  int group;         /**< crm_report_group_t, never CRM_REPORT_BY_DAY */
+  crm_id supervisor; /**< > 0: only the cases (and their interactions) whose
+                          queue this agent has a role >= supervisor in */
+  crm_id agent;      /**< ROLE: the agent asked about */
+} crm_report_scan;
+
+#define CRM_REPORT_AGG_VALUES 10
+
+/** One aggregate row. @since 0.1 */
+typedef struct {
+  int64_t key, sub;
+  int64_t v[CRM_REPORT_AGG_VALUES];
+} crm_report_agg_row;
+
 /** Callback of the list slots: `row` points to the slot's row type. */
 typedef int (*crm_row_fn)(const void *row, void *payload);
 
@@ -529,6 +575,11 @@ struct crm_backend_ops {
       crm/search.h) are left out by the query itself. */
   crm_status (*search)(crm_backend *b, const crm_search_spec *q, unsigned int limit, crm_row_fn cb,
                        void *payload);
+  /** One aggregate family `what` (crm_report_agg_t) over `scan`, through
+      indexes on cases (created_at; status with created_at / resolved_at)
+      and interactions (occurred_at) (crm_report_agg_row). */
+  crm_status (*report_aggregate)(crm_backend *b, int what, const crm_report_scan *scan,
+                                 crm_row_fn cb, void *payload);
 };
 
 #define CRM_BACKEND_OPS_VERSION 1

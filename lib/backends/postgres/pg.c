@@ -612,6 +612,7 @@ const crm_backend_ops crm__postgres_ops = {
     .incident_match = crm__pg_incident_match,
     .link_list_to = crm__pg_link_list_to,
     .search = crm__pg_search,
+    .report_aggregate = crm__pg_report_aggregate,
 };
 
 static crm_status pg_open_with_ops(crm_backend **out, const crm_backend_open_params *p)

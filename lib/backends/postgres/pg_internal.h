@@ -252,4 +252,8 @@ crm_status crm__pg_link_list_to(crm_backend *b, crm_id to, int kind, crm_id afte
 crm_status crm__pg_search(crm_backend *b, const crm_search_spec *q, unsigned int limit,
                           crm_row_fn cb, void *payload);
 
+/* pg_reports.c: report aggregates */
+crm_status crm__pg_report_aggregate(crm_backend *b, int what, const crm_report_scan *scan,
+                                    crm_row_fn cb, void *payload);
+
 #endif

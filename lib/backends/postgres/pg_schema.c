@@ -232,6 +232,12 @@ static const char *const migrations[] = {
     "  setweight(to_tsvector('pg_catalog.simple', crm_fold(left(display_name, " INDEXED_CHARS
     "))), 'A')) STORED;"
     "CREATE INDEX crm_customers_search ON crm_customers USING gin (search);",
+    /* reports: cases created in a range; interactions occurred in a range (covering
+       what the report reads of them); the backlog */
+    "CREATE INDEX crm_cases_created ON crm_cases (created_at);"
+    "CREATE INDEX crm_cases_status_created ON crm_cases (status, created_at);"
+    "CREATE INDEX crm_interactions_report ON crm_interactions"
+    "  (occurred_at, direction, channel, outcome, case_id);",
 };
 
 const int crm__pg_schema_version = (int)(sizeof migrations / sizeof migrations[0]);

@@ -440,6 +440,7 @@ const crm_backend_ops crm__sqlite_ops = {
     .incident_match = crm__sqlite_incident_match,
     .link_list_to = crm__sqlite_link_list_to,
     .search = crm__sqlite_search,
+    .report_aggregate = crm__sqlite_report_aggregate,
 };
 
 static crm_status sqlite_open_with_ops(crm_backend **out, const crm_backend_open_params *p)

@@ -204,4 +204,8 @@ crm_status crm__sqlite_search_register(crm_sqlite *s);
 crm_status crm__sqlite_search(crm_backend *b, const crm_search_spec *q, unsigned int limit,
                               crm_row_fn cb, void *payload);
 
+/* sqlite_reports.c: report aggregates */
+crm_status crm__sqlite_report_aggregate(crm_backend *b, int what, const crm_report_scan *scan,
+                                        crm_row_fn cb, void *payload);
+
 #endif

@@ -197,6 +197,12 @@ static const char *const migrations[] = {
        triggers in the transaction of each write */
     FTS(interactions, "subject, body", "subject, body") FTS(cases, "subject", "subject")
         FTS(customers, "display_name", "display_name"),
+    /* reports: cases created in a range; interactions occurred in a range (covering
+       what the report reads of them); the backlog */
+    "CREATE INDEX cases_created ON cases (created_at);"
+    "CREATE INDEX cases_status_created ON cases (status, created_at);"
+    "CREATE INDEX interactions_report ON interactions"
+    "  (occurred_at, direction, channel, outcome, case_id);",
 };
 
 const int crm__sqlite_schema_version = (int)(sizeof migrations / sizeof migrations[0]);
