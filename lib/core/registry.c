@@ -68,8 +68,7 @@ static const crm_backend_ops *find_locked(const char *scheme)
 /* incidents, search, reports */
 #define CRM__INCIDENT_SLOTS(X) \
   X(incident_scope_set) X(incident_scope_list) X(incident_match) X(link_list_to) \
-  X(search)
-  X(report_aggregate)
+  X(search) X(report_aggregate)
 
 #define REQUIRED_SLOTS(X) \
   CRM__CORE_SLOTS(X) CRM__SLA_SLOTS(X) CRM__LIFECYCLE_SLOTS(X) CRM__INCIDENT_SLOTS(X)

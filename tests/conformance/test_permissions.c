@@ -820,6 +820,21 @@ CALL(crm_timeline_iterator_new)
   return st == CRM_ITEROVER ? CRM_OK : st;
 }
 
+CALL(crm_report_run)
+{
+  /* supervisors read the reports of their queues; plain agents none */
+  UNUSED_N;
+  (void)f;
+  crm_report_spec spec = CRM_REPORT_SPEC_INIT;
+  spec.from = 0;
+  spec.to = crm_now(db) + 1;
+  spec.group_by = CRM_REPORT_BY_QUEUE;
+  crm_report *r = NULL;
+  crm_status st = crm_report_run(&r, db, &spec);
+  crm_report_free(r);
+  return st;
+}
+
 CALL(crm_search)
 {
   /* "line": an interaction of case1 and case2's subject, both in Billing */
@@ -966,6 +981,8 @@ static const entry matrix[] = {
     E(crm_sla_timer_iterator_new, AGENT),
     E(crm_sla_cycle_iterator_new, AGENT),
     E(crm_sla_due_iterator_new, FILTER),
+    /* report.h */
+    E(crm_report_run, SUPERVISOR),
     /* search.h */
     E(crm_search, FILTER),
     /* timeline.h */
@@ -1024,6 +1041,43 @@ static const entry matrix[] = {
     NC(crm_case_query_init, INIT),
     NC(crm_case_next, NEXT),
     NC(crm_case_iterator_free, FREES),
+    /* report.h: no handle (a report was computed by a checked call) */
+    NC(crm_report_spec_init, INIT),
+    NC(crm_report_json, GETTER),
+    NC(crm_report_row_iterator_new, GETTER),
+    NC(crm_report_row_next, NEXT),
+    NC(crm_report_row_iterator_free, FREES),
+    NC(crm_report_row_free, FREES),
+    NC(crm_report_free, FREES),
+    NC(crm_report_group_name, PURE),
+    NC(crm_report_from, GETTER),
+    NC(crm_report_to, GETTER),
+    NC(crm_report_group_by, GETTER),
+    NC(crm_report_row_count, GETTER),
+    NC(crm_report_row_group, GETTER),
+    NC(crm_report_row_key, GETTER),
+    NC(crm_report_row_label, GETTER),
+    NC(crm_report_row_contacts_in, GETTER),
+    NC(crm_report_row_contacts_out, GETTER),
+    NC(crm_report_row_abandoned, GETTER),
+    NC(crm_report_row_abandoned_at_depth, GETTER),
+    NC(crm_report_row_max_depth, GETTER),
+    NC(crm_report_row_cases, GETTER),
+    NC(crm_report_row_resolved, GETTER),
+    NC(crm_report_row_time, GETTER),
+    NC(crm_report_row_sla_met, GETTER),
+    NC(crm_report_row_sla_breached, GETTER),
+    NC(crm_report_row_sla_rate, GETTER),
+    NC(crm_report_row_fcr, GETTER),
+    NC(crm_report_row_fcr_rate, GETTER),
+    NC(crm_report_row_reopened, GETTER),
+    NC(crm_report_row_reopen_rate, GETTER),
+    NC(crm_report_row_transfers, GETTER),
+    NC(crm_report_row_transfers_per_case, GETTER),
+    NC(crm_report_row_csat_count, GETTER),
+    NC(crm_report_row_csat_average, GETTER),
+    NC(crm_report_row_csat_score, GETTER),
+    NC(crm_report_row_backlog, GETTER),
     /* search.h: no handle */
     NC(crm_search_options_init, INIT),
     NC(crm_search_next, NEXT),

@@ -243,7 +243,7 @@ static crm_status count_call(const char *slot)
     (I, to, kind, after_id, limit, cb, payload))                                                   \
   X(search,                                                                                        \
     (crm_backend * b, const crm_search_spec *q, unsigned int limit, crm_row_fn cb, void *payload), \
-    (I, q, limit, cb, payload))
+    (I, q, limit, cb, payload))                                                                    \
   X(report_aggregate,                                                                              \
     (crm_backend * b, int what, const crm_report_scan *scan, crm_row_fn cb, void *payload),        \
     (I, what, scan, cb, payload))
