@@ -231,7 +231,7 @@ static const char *const migrations[] = {
     "ALTER TABLE crm_customers ADD COLUMN search tsvector GENERATED ALWAYS AS ("
     "  setweight(to_tsvector('pg_catalog.simple', crm_fold(left(display_name, " INDEXED_CHARS
     "))), 'A')) STORED;"
-    "CREATE INDEX crm_customers_search ON crm_customers USING gin (search);",
+    "CREATE INDEX crm_customers_search ON crm_customers USING gin (search);"
     /* reports: cases created in a range; interactions occurred in a range (covering
        what the report reads of them); the backlog */
     "CREATE INDEX crm_cases_created ON crm_cases (created_at);"

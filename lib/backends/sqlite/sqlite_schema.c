@@ -196,7 +196,7 @@ static const char *const migrations[] = {
        holds tokens only, the text stays in its table), kept in step by
        triggers in the transaction of each write */
     FTS(interactions, "subject, body", "subject, body") FTS(cases, "subject", "subject")
-        FTS(customers, "display_name", "display_name"),
+        FTS(customers, "display_name", "display_name")
     /* reports: cases created in a range; interactions occurred in a range (covering
        what the report reads of them); the backlog */
     "CREATE INDEX cases_created ON cases (created_at);"
