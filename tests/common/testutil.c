@@ -570,6 +570,28 @@ const char *crm_test_last_event_kind(crm_db *db)
   return kind;
 }
 
+JsonObject *crm_test_last_payload(crm_db *db)
+{
+  crm_event_iterator *it = NULL;
+  crm_test_assert_ok(crm_event_iterator_new(&it, db, 0), "crm_event_iterator_new", __FILE__,
+                     __LINE__);
+  crm_event *ev = NULL, *last = NULL;
+  while (crm_event_next(&ev, it) == CRM_OK) {
+    crm_event_free(last);
+    last = ev;
+  }
+  crm_event_iterator_free(it);
+  if (last == NULL)
+    return NULL;
+  JsonNode *node = json_from_string(crm_event_payload(last), NULL);
+  crm_event_free(last);
+  assert_non_null(node);
+  assert_true(JSON_NODE_HOLDS_OBJECT(node));
+  JsonObject *o = json_object_ref(json_node_get_object(node));
+  json_node_unref(node);
+  return o;
+}
+
 void crm_test_assert_error(crm_status got, crm_status want, const char *needle, const char *expr,
                            const char *file, int line)
 {

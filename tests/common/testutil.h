@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include <json-glib/json-glib.h>
+
 #include "crm.h"
 
 /* A test database: a SQLite file in its own temporary directory. */
@@ -76,6 +78,9 @@ void crm_test_exec(crm_test_db *t, const char *sql);
 long crm_test_count_events(crm_db *db);
 /* The newest event's kind (static buffer), or "" when there is none. */
 const char *crm_test_last_event_kind(crm_db *db);
+/* The newest event's payload, parsed (json_object_unref), or NULL when
+   there is no event. */
+JsonObject *crm_test_last_payload(crm_db *db);
 
 /* Assert a failure with this code whose message contains `needle`. */
 #define assert_crm_error(expr, code, needle) \

@@ -12,27 +12,6 @@
 #include <sqlite3.h>
 #include <string.h>
 
-/* The newest event's payload (owned), or NULL when the feed is empty. */
-static JsonObject *last_payload(crm_db *db)
-{
-  crm_event_iterator *it = NULL;
-  assert_crm_ok(crm_event_iterator_new(&it, db, 0));
-  crm_event *ev = NULL, *last = NULL;
-  while (crm_event_next(&ev, it) == CRM_OK) {
-    crm_event_free(last);
-    last = ev;
-  }
-  crm_event_iterator_free(it);
-  if (last == NULL)
-    return NULL;
-  JsonNode *node = json_from_string(crm_event_payload(last), NULL);
-  crm_event_free(last);
-  assert_non_null(node);
-  JsonObject *o = json_object_ref(json_node_get_object(node));
-  json_node_unref(node);
-  return o;
-}
-
 static crm_customer *lookup(crm_db *db, crm_id id)
 {
   crm_customer *c = NULL;
@@ -74,7 +53,7 @@ static void test_create(void **state)
   assert_crm_ok(crm_customer_create(&id, t->db, "Mario Rossi"));
   assert_true(id > 0);
   assert_string_equal(crm_test_last_event_kind(t->db), "customer.created");
-  JsonObject *p = last_payload(t->db);
+  JsonObject *p = crm_test_last_payload(t->db);
   assert_int_equal(json_object_get_int_member(p, "customer"), id);
   assert_string_equal(json_object_get_string_member(p, "display_name"), "Mario Rossi");
   json_object_unref(p);
@@ -313,7 +292,7 @@ static void assert_update_changes(crm_test_db *t, crm_id id, const crm_customer_
   assert_crm_ok(crm_customer_update(t->db, id, spec, v));
   assert_int_equal(crm_test_count_events(t->db), events + 1);
   assert_string_equal(crm_test_last_event_kind(t->db), "customer.updated");
-  JsonObject *p = last_payload(t->db);
+  JsonObject *p = crm_test_last_payload(t->db);
   assert_int_equal(json_object_get_int_member(p, "customer"), id);
   assert_int_equal(json_object_get_int_member(p, "version"), v + 1);
   JsonObject *changed = json_object_get_object_member(p, "changed");
@@ -392,7 +371,7 @@ static void test_update_several_fields_one_version(void **state)
   spec.segment = "smb";
   assert_crm_ok(crm_customer_update(t->db, id, &spec, 0)); /* 0: any version */
   assert_int_equal(version_of(t->db, id), 2);
-  JsonObject *p = last_payload(t->db);
+  JsonObject *p = crm_test_last_payload(t->db);
   assert_int_equal(json_object_get_size(json_object_get_object_member(p, "changed")), 3);
   json_object_unref(p);
 }
@@ -540,7 +519,7 @@ static void test_attributes(void **state)
   assert_crm_ok(crm_customer_set_attribute(t->db, id, "tier", "gold"));
   assert_crm_ok(crm_customer_set_attribute(t->db, id, "contract", "BC-2019-77"));
   assert_string_equal(crm_test_last_event_kind(t->db), "customer.attribute");
-  JsonObject *p = last_payload(t->db);
+  JsonObject *p = crm_test_last_payload(t->db);
   assert_int_equal(json_object_get_int_member(p, "customer"), id);
   assert_string_equal(json_object_get_string_member(p, "key"), "contract");
   assert_string_equal(json_object_get_string_member(p, "value"), "BC-2019-77");
@@ -564,7 +543,7 @@ static void test_attributes(void **state)
   /* change and remove */
   assert_crm_ok(crm_customer_set_attribute(t->db, id, "tier", "platinum"));
   assert_crm_ok(crm_customer_set_attribute(t->db, id, "contract", NULL));
-  p = last_payload(t->db);
+  p = crm_test_last_payload(t->db);
   assert_true(json_object_get_null_member(p, "value"));
   json_object_unref(p);
   c = lookup(t->db, id);

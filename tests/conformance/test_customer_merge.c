@@ -78,27 +78,6 @@ static char *attribute(crm_db *db, crm_id customer, const char *key)
   return v;
 }
 
-/* The newest event's payload (owned). */
-static JsonObject *last_payload(crm_db *db)
-{
-  crm_event_iterator *it = NULL;
-  assert_crm_ok(crm_event_iterator_new(&it, db, 0));
-  crm_event *ev = NULL;
-  char *text = NULL;
-  while (crm_event_next(&ev, it) == CRM_OK) {
-    g_free(text);
-    text = g_strdup(crm_event_payload(ev));
-    crm_event_free(ev);
-  }
-  crm_event_iterator_free(it);
-  JsonNode *node = json_from_string(text, NULL);
-  g_free(text);
-  assert_non_null(node);
-  JsonObject *o = json_object_ref(json_node_get_object(node));
-  json_node_unref(node);
-  return o;
-}
-
 /* The export without what a merge and its undo change by design: the
    export time, versions and update times, the merge history and the
    events (the audit log records both). */
@@ -160,7 +139,7 @@ static void test_merge_moves_everything(void **state)
 
   assert_int_equal(crm_test_count_events(t->db), events + 1);
   assert_string_equal(crm_test_last_event_kind(t->db), "customer.merged");
-  JsonObject *p = last_payload(t->db);
+  JsonObject *p = crm_test_last_payload(t->db);
   assert_int_equal(json_object_get_int_member(p, "survivor"), a);
   assert_int_equal(json_object_get_int_member(p, "merged"), b);
   assert_true(json_object_get_int_member(p, "merge") > 0);
@@ -378,7 +357,7 @@ static void test_refusal_wins_either_side(void **state)
   assert_string_equal(preference_source(t->db, a, CRM_CHANNEL_SMS, "service"), "call");
   /* no conflict: the loser's consent moves */
   assert_int_equal(may(t->db, a, CRM_CHANNEL_PHONE, "billing"), 1);
-  JsonObject *o = last_payload(t->db);
+  JsonObject *o = crm_test_last_payload(t->db);
   JsonObject *moved = json_object_get_object_member(o, "moved");
   JsonObject *kept = json_object_get_object_member(o, "kept");
   assert_int_equal(json_object_get_int_member(moved, "preferences"), 2);

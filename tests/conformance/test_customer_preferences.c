@@ -10,21 +10,6 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
-static char *last_payload(crm_db *db)
-{
-  crm_event_iterator *it = NULL;
-  assert_crm_ok(crm_event_iterator_new(&it, db, 0));
-  crm_event *ev = NULL;
-  char *text = NULL;
-  while (crm_event_next(&ev, it) == CRM_OK) {
-    g_free(text);
-    text = g_strdup(crm_event_payload(ev));
-    crm_event_free(ev);
-  }
-  crm_event_iterator_free(it);
-  return text;
-}
-
 static void test_source_and_time(void **state)
 {
   crm_test_db *t = *state;
@@ -32,13 +17,10 @@ static void test_source_and_time(void **state)
   t->now += 10;
   assert_crm_ok(crm_customer_set_preference_ext(t->db, c, CRM_CHANNEL_LETTER, "marketing", 0,
                                                 "cancellation letter"));
-  char *payload = last_payload(t->db);
-  JsonNode *n = json_from_string(payload, NULL);
-  g_free(payload);
-  JsonObject *o = json_node_get_object(n);
+  JsonObject *o = crm_test_last_payload(t->db);
   assert_string_equal(json_object_get_string_member(o, "source"), "cancellation letter");
   assert_false(json_object_get_boolean_member(o, "allowed"));
-  json_node_unref(n);
+  json_object_unref(o);
   t->now += 10;
   assert_crm_ok(crm_customer_set_preference(t->db, c, CRM_CHANNEL_EMAIL, "service", 1));
 

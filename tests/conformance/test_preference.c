@@ -28,27 +28,6 @@ static int64_t version_of(crm_db *db, crm_id id)
   return v;
 }
 
-/* The newest event's payload (owned). */
-static JsonObject *last_payload(crm_db *db)
-{
-  crm_event_iterator *it = NULL;
-  assert_crm_ok(crm_event_iterator_new(&it, db, 0));
-  crm_event *ev = NULL;
-  char *text = NULL;
-  while (crm_event_next(&ev, it) == CRM_OK) {
-    g_free(text);
-    text = g_strdup(crm_event_payload(ev));
-    crm_event_free(ev);
-  }
-  crm_event_iterator_free(it);
-  JsonNode *node = json_from_string(text, NULL);
-  g_free(text);
-  assert_non_null(node);
-  JsonObject *o = json_object_ref(json_node_get_object(node));
-  json_node_unref(node);
-  return o;
-}
-
 static void test_default_is_allowed(void **state)
 {
   crm_test_db *t = *state;
@@ -67,7 +46,7 @@ static void test_set_and_read(void **state)
   assert_crm_ok(crm_customer_set_preference(t->db, id, CRM_CHANNEL_EMAIL, "marketing", 0));
   assert_int_equal(crm_test_count_events(t->db), events + 1);
   assert_string_equal(crm_test_last_event_kind(t->db), "customer.preference");
-  JsonObject *p = last_payload(t->db);
+  JsonObject *p = crm_test_last_payload(t->db);
   assert_int_equal(json_object_get_int_member(p, "customer"), id);
   assert_string_equal(json_object_get_string_member(p, "channel"), "email");
   assert_string_equal(json_object_get_string_member(p, "purpose"), "marketing");
@@ -90,7 +69,7 @@ static void test_set_and_read(void **state)
   /* any non-zero allowed means yes */
   assert_crm_ok(crm_customer_set_preference(t->db, id, CRM_CHANNEL_EMAIL, "marketing", 42));
   assert_int_equal(may(t->db, id, CRM_CHANNEL_EMAIL, "marketing"), 1);
-  p = last_payload(t->db);
+  p = crm_test_last_payload(t->db);
   assert_true(json_object_get_boolean_member(p, "allowed"));
   json_object_unref(p);
   assert_int_equal(version_of(t->db, id), 3);
