@@ -252,7 +252,10 @@ show case list --customer elena@example.it
 say "Transfers counted per case: $(json_num transfer_count case show "$by_mail") on case $by_mail,\
  $(json_num transfer_count case show "$by_phone") on case $by_phone (resolved at first contact)"
 
-# (A report table by channel, crm report, goes here once the tool has it.)
+# ---------------------------------------------------------------------------
+story "The figures: every story's contacts and cases in one report, cut by channel"
+say "Contacts, abandoned calls, response times, SLA, first-contact resolution, reopens, transfers, CSAT"
+show report --by channel --from "2026-09-01 00:00" --to "2027-02-01 00:00"
 
 story "Try next"
 printf '  %s --db %s timeline external:BC-0042 --limit 5\n' "$CRM" "$DB"

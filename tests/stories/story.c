@@ -5,6 +5,7 @@
  */
 #include "story.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 crm_time story_rome(int y, int mo, int d, int h, int mi)
@@ -149,4 +150,33 @@ size_t story_tick(crm_test_db *t, crm_time from, crm_time to, crm_time step)
     fired += n;
   }
   return fired;
+}
+
+GPtrArray *story_report(crm_db *db, crm_time from, crm_time to, crm_report_group_t by)
+{
+  crm_report_spec spec = CRM_REPORT_SPEC_INIT;
+  spec.from = from;
+  spec.to = to;
+  spec.group_by = by;
+  crm_report *r = NULL;
+  assert_crm_ok(crm_report_run(&r, db, &spec));
+  assert_int_equal(crm_report_group_by(r), by);
+  GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)crm_report_row_free);
+  crm_report_row_iterator *it = NULL;
+  assert_crm_ok(crm_report_row_iterator_new(&it, r));
+  crm_report_free(r); /* the iterator keeps it alive */
+  crm_report_row *row = NULL;
+  while (crm_report_row_next(&row, it) == CRM_OK)
+    g_ptr_array_add(rows, row);
+  crm_report_row_iterator_free(it);
+  return rows;
+}
+
+const crm_report_row *story_report_row(GPtrArray *rows, int64_t key)
+{
+  for (guint i = 0; i < rows->len; i++)
+    if (crm_report_row_key(g_ptr_array_index(rows, i)) == key)
+      return g_ptr_array_index(rows, i);
+  fail_msg("no report row with key %" PRId64, key);
+  return NULL;
 }

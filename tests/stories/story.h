@@ -59,4 +59,10 @@ JsonObject *story_payload(const crm_event *ev);
    moving the injected clock; returns how many warnings and breaches fired. */
 size_t story_tick(crm_test_db *t, crm_time from, crm_time to, crm_time step);
 
+/* The rows of the report over [from, to) grouped `by`, in order (owned,
+   of crm_report_row*). */
+GPtrArray *story_report(crm_db *db, crm_time from, crm_time to, crm_report_group_t by);
+/* The row of `rows` with key `key`; fails the test when there is none. */
+const crm_report_row *story_report_row(GPtrArray *rows, int64_t key);
+
 #endif

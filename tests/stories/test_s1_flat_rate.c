@@ -428,6 +428,39 @@ static void repeat_contact_is_a_query(void **state)
   }
   g_ptr_array_unref(st);
   assert_int_equal(reopens, 2);
+
+  /* and the reopen rate is a report figure. By hand, over November and
+     December: two cases (the line, the billing e-mail), one of them
+     reopened (twice, counted once): 1 / 2. By queue: Technical support
+     1 / 1, Billing 0 / 1. The first responses: the line case's, due on
+     5 November at 10:00 and answered on 15 December, and the billing
+     e-mail's, due on 28 December at 18:00 and never answered, are both
+     breached, none met (the line case's two earlier cycles, stopped
+     unanswered when the calls were closed, count in neither) */
+  crm_time from = story_rome(2026, 11, 1, 0, 0), to = story_rome(2027, 1, 1, 0, 0);
+  GPtrArray *rows = story_report(db, from, to, CRM_REPORT_BY_NONE);
+  assert_int_equal(rows->len, 1);
+  const crm_report_row *total = g_ptr_array_index(rows, 0);
+  assert_int_equal(crm_report_row_cases(total), 2);
+  assert_int_equal(crm_report_row_reopened(total), 1);
+  assert_true(crm_report_row_reopen_rate(total) == 0.5);
+  assert_int_equal(crm_report_row_sla_breached(total, CRM_SLA_FIRST_RESPONSE), 2);
+  assert_int_equal(crm_report_row_sla_met(total, CRM_SLA_FIRST_RESPONSE), 0);
+  assert_true(crm_report_row_sla_rate(total, CRM_SLA_FIRST_RESPONSE) == 0.0);
+  g_ptr_array_unref(rows);
+
+  rows = story_report(db, from, to, CRM_REPORT_BY_QUEUE);
+  assert_int_equal(rows->len, 2);
+  const crm_report_row *tech = story_report_row(rows, s->tech);
+  assert_string_equal(crm_report_row_label(tech), "Technical support");
+  assert_int_equal(crm_report_row_reopened(tech), 1);
+  assert_true(crm_report_row_reopen_rate(tech) == 1.0);
+  assert_int_equal(crm_report_row_sla_breached(tech, CRM_SLA_FIRST_RESPONSE), 1);
+  const crm_report_row *billing = story_report_row(rows, s->billing);
+  assert_int_equal(crm_report_row_reopened(billing), 0);
+  assert_true(crm_report_row_reopen_rate(billing) == 0.0);
+  assert_int_equal(crm_report_row_sla_breached(billing, CRM_SLA_FIRST_RESPONSE), 1);
+  g_ptr_array_unref(rows);
 }
 
 int main(void)

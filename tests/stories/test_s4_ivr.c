@@ -200,6 +200,29 @@ static void abandoned_ivr_calls_are_measurable_per_menu_step(void **state)
   json_object_unref(o);
   g_ptr_array_unref(attrs);
 
+  /* and the report measures it on its own: Wednesday's IVR contacts,
+     by channel. By hand: nine abandoned calls (the eight callers and
+     Anna's second try) at depths 3, 3, 1, 2, 3, 2, 3, 3 and 3, i.e. one at
+     step 1, two at step 2, six at step 3, none at step 4; ten inbound IVR
+     calls with the one that got through; the agent's call is a phone
+     contact, answered */
+  GPtrArray *rows = story_report(db, story_rome(2026, 11, 18, 0, 0), story_rome(2026, 11, 19, 0, 0),
+                                 CRM_REPORT_BY_CHANNEL);
+  const crm_report_row *ivr = story_report_row(rows, CRM_CHANNEL_IVR);
+  assert_string_equal(crm_report_row_label(ivr), "ivr");
+  assert_int_equal(crm_report_row_contacts_in(ivr), 10);
+  assert_int_equal(crm_report_row_abandoned(ivr), 9);
+  assert_int_equal(crm_report_row_abandoned_at_depth(ivr, 0), 0); /* none without a depth */
+  assert_int_equal(crm_report_row_abandoned_at_depth(ivr, 1), 1);
+  assert_int_equal(crm_report_row_abandoned_at_depth(ivr, 2), 2);
+  assert_int_equal(crm_report_row_abandoned_at_depth(ivr, 3), 6);
+  assert_int_equal(crm_report_row_abandoned_at_depth(ivr, 4), 0);
+  assert_int_equal(crm_report_row_max_depth(ivr), 3);
+  const crm_report_row *phone = story_report_row(rows, CRM_CHANNEL_PHONE);
+  assert_int_equal(crm_report_row_contacts_in(phone), 1);
+  assert_int_equal(crm_report_row_abandoned(phone), 0);
+  g_ptr_array_unref(rows);
+
   /* the repeat calls are counted on Anna's case, abandoned ones too */
   crm_case *c = story_case(db, s->ivr_case);
   assert_int_equal(crm_case_inbound_count(c), 4); /* three IVR calls and the agent's call */
@@ -317,6 +340,33 @@ static void csat_after_resolution_beside_the_response_time(void **state)
   assert_int_equal(crm_sla_timer_business_elapsed(fr), 80 * STORY_MINUTE);
   assert_int_equal(crm_sla_timer_breached_at(fr), 0);
   crm_sla_timer_free(fr);
+
+  /* and the report of Wednesday's cases shows both in one row. By hand:
+     eight cases (one per caller's first call), one scored (Anna's, 4,
+     the later score), one first response given: Anna's, 80 minutes in
+     the 24x7 "Standard" policy, within its 4 hours; the seven others
+     still wait (no breach recorded: no tick ran) */
+  GPtrArray *rows = story_report(db, story_rome(2026, 11, 18, 0, 0), story_rome(2026, 11, 19, 0, 0),
+                                 CRM_REPORT_BY_NONE);
+  assert_int_equal(rows->len, 1);
+  const crm_report_row *total = g_ptr_array_index(rows, 0);
+  assert_int_equal(crm_report_row_cases(total), CALLERS);
+  assert_int_equal(crm_report_row_csat_count(total), 1);
+  assert_true(crm_report_row_csat_average(total) == 4.0);
+  assert_int_equal(crm_report_row_csat_score(total, 4), 1);
+  assert_int_equal(crm_report_row_csat_score(total, 2), 0); /* replaced */
+  assert_int_equal(crm_report_row_time(total, CRM_SLA_FIRST_RESPONSE, CRM_REPORT_TIME_COUNT), 1);
+  assert_int_equal(
+      crm_report_row_time(total, CRM_SLA_FIRST_RESPONSE, CRM_REPORT_TIME_MEDIAN_BUSINESS),
+      80 * STORY_MINUTE);
+  assert_int_equal(crm_report_row_time(total, CRM_SLA_FIRST_RESPONSE, CRM_REPORT_TIME_P90_BUSINESS),
+                   80 * STORY_MINUTE);
+  assert_int_equal(
+      crm_report_row_time(total, CRM_SLA_FIRST_RESPONSE, CRM_REPORT_TIME_MEDIAN_CALENDAR),
+      80 * STORY_MINUTE);
+  assert_int_equal(crm_report_row_sla_met(total, CRM_SLA_FIRST_RESPONSE), 1);
+  assert_int_equal(crm_report_row_sla_breached(total, CRM_SLA_FIRST_RESPONSE), 0);
+  g_ptr_array_unref(rows);
 }
 
 int main(void)

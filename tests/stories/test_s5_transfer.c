@@ -9,7 +9,8 @@
  * (billing, invoices), one agent each and a supervisor; office hours
  * Monday to Friday 09-13 and 14-18. Policies, defined on no channel:
  *   "Normal"  normal/low priority: first response 4 business hours
- *             (10:00 -> 10-13 3 h, 14-15 1 h: due 15:00)
+ *             (10:00 -> 10-13 3 h, 14-15 1 h: due 15:00), resolution 8
+ *             business hours
  *   "High"    high/urgent: first response 1 business hour (due 11:00)
  * and one told to look at the channel, tried first:
  *   "Chat"    chats: first response 10 minutes, 24x7 (due 10:10)
@@ -27,6 +28,7 @@
  */
 #include "story.h"
 
+#include <math.h>
 #include <string.h>
 
 #define AT(h, m) story_rome(2026, 11, 16, (h), (m))
@@ -43,7 +45,7 @@ typedef struct {
 } story;
 
 static crm_id policy(crm_db *db, const char *name, int order, crm_id calendar, uint32_t priorities,
-                     uint32_t channels, int64_t first_response)
+                     uint32_t channels, int64_t first_response, int64_t resolution)
 {
   crm_sla_policy_spec p = CRM_SLA_POLICY_SPEC_INIT;
   p.name = name;
@@ -52,6 +54,7 @@ static crm_id policy(crm_db *db, const char *name, int order, crm_id calendar, u
   p.priorities = priorities;
   p.channels = channels;
   p.targets[CRM_SLA_FIRST_RESPONSE] = first_response;
+  p.targets[CRM_SLA_RESOLUTION] = resolution;
   crm_id id = 0;
   assert_crm_ok(crm_sla_policy_create(&id, db, &p));
   return id;
@@ -117,10 +120,10 @@ static int play(void **state)
   /* The service levels: by priority, the same on every channel, except
      where told otherwise. */
   crm_id office = story_office_calendar(db, "Contact centre", NULL);
-  s->chat = policy(db, "Chat", 5, 0, 0, 1u << CRM_CHANNEL_CHAT, 10 * STORY_MINUTE);
+  s->chat = policy(db, "Chat", 5, 0, 0, 1u << CRM_CHANNEL_CHAT, 10 * STORY_MINUTE, 0);
   s->high = policy(db, "High", 10, office, (1u << CRM_PRIORITY_HIGH) | (1u << CRM_PRIORITY_URGENT),
-                   0, STORY_HOUR);
-  s->normal = policy(db, "Normal", 20, office, 0, 0, 4 * STORY_HOUR);
+                   0, STORY_HOUR, 0);
+  s->normal = policy(db, "Normal", 20, office, 0, 0, 4 * STORY_HOUR, 8 * STORY_HOUR);
 
   /* 10:00: five contacts. */
   s->t->now = AT(10, 0);
@@ -265,7 +268,8 @@ static void transfers_recorded_and_counted_per_case(void **state)
 /* "first-contact resolution (resolved with one inbound contact and no
    transfer) is a report metric" and "every report metric ... can be cut
    by channel, queue and agent": the stored facts it is computed from,
-   cut by channel, queue and agent here by hand */
+   cut by channel, queue and agent here by hand (the report itself in
+   every_report_metric_by_channel_queue_agent) */
 static void first_contact_resolution_facts_by_channel_queue_agent(void **state)
 {
   story *s = *state;
@@ -327,6 +331,131 @@ static void first_contact_resolution_facts_by_channel_queue_agent(void **state)
   crm_case_free(e);
 }
 
+/* One report row as computed by hand: -1 where there is nothing to
+   measure (a rate of 0 / 0, any time figure, its count too, of no case). */
+typedef struct {
+  int64_t key;
+  int64_t in, out, cases, resolved, fcr, reopened, transfers, csat;
+  double fcr_rate, reopen_rate, per_case, csat_average;
+  int64_t fr_count, fr_median, fr_p90, fr_met, fr_breached;
+  int64_t res_count, res_median, res_met;
+  int64_t backlog;
+} want_row;
+
+#define assert_rate_equal(got, want) assert_true(fabs((got) - (want)) < 1e-9)
+
+static void assert_report(crm_db *db, crm_report_group_t by, const want_row *want, size_t n)
+{
+  GPtrArray *rows = story_report(db, AT(0, 0), story_rome(2026, 11, 17, 0, 0), by);
+  assert_int_equal(rows->len, n);
+  for (size_t i = 0; i < n; i++) {
+    const crm_report_row *r = g_ptr_array_index(rows, i);
+    const want_row *w = &want[i];
+    assert_int_equal(crm_report_row_key(r), w->key);
+    assert_int_equal(crm_report_row_contacts_in(r), w->in);
+    assert_int_equal(crm_report_row_contacts_out(r), w->out);
+    assert_int_equal(crm_report_row_cases(r), w->cases);
+    assert_int_equal(crm_report_row_resolved(r), w->resolved);
+    assert_int_equal(crm_report_row_fcr(r), w->fcr);
+    assert_rate_equal(crm_report_row_fcr_rate(r), w->fcr_rate);
+    assert_int_equal(crm_report_row_reopened(r), w->reopened);
+    assert_rate_equal(crm_report_row_reopen_rate(r), w->reopen_rate);
+    assert_int_equal(crm_report_row_transfers(r), w->transfers);
+    assert_rate_equal(crm_report_row_transfers_per_case(r), w->per_case);
+    assert_int_equal(crm_report_row_csat_count(r), w->csat);
+    assert_rate_equal(crm_report_row_csat_average(r), w->csat_average);
+    const crm_sla_metric_t fr = CRM_SLA_FIRST_RESPONSE, res = CRM_SLA_RESOLUTION;
+    assert_int_equal(crm_report_row_time(r, fr, CRM_REPORT_TIME_COUNT), w->fr_count);
+    /* all in office hours: business and calendar times are the same */
+    assert_int_equal(crm_report_row_time(r, fr, CRM_REPORT_TIME_MEDIAN_BUSINESS), w->fr_median);
+    assert_int_equal(crm_report_row_time(r, fr, CRM_REPORT_TIME_MEDIAN_CALENDAR), w->fr_median);
+    assert_int_equal(crm_report_row_time(r, fr, CRM_REPORT_TIME_P90_BUSINESS), w->fr_p90);
+    assert_int_equal(crm_report_row_time(r, fr, CRM_REPORT_TIME_P90_CALENDAR), w->fr_p90);
+    assert_int_equal(crm_report_row_sla_met(r, fr), w->fr_met);
+    assert_int_equal(crm_report_row_sla_breached(r, fr), w->fr_breached);
+    assert_int_equal(crm_report_row_time(r, res, CRM_REPORT_TIME_COUNT), w->res_count);
+    assert_int_equal(crm_report_row_time(r, res, CRM_REPORT_TIME_MEDIAN_BUSINESS), w->res_median);
+    assert_int_equal(crm_report_row_sla_met(r, res), w->res_met);
+    assert_int_equal(crm_report_row_sla_breached(r, res), 0);
+    assert_int_equal(crm_report_row_backlog(r), w->backlog);
+  }
+  g_ptr_array_unref(rows);
+}
+
+/* "first-contact resolution (resolved with one inbound contact and no
+   transfer) is a report metric" and "every report metric (first response
+   time, resolution time, SLA compliance, transfers, FCR, reopen rate,
+   CSAT) can be cut by channel, queue and agent" */
+static void every_report_metric_by_channel_queue_agent(void **state)
+{
+  story *s = *state;
+  crm_db *db = s->t->db;
+  /* the afternoon: Giulia (A) scores 2, Roberto (B) 4, Dario (D) 5;
+     Enzo's modem fails again and Marco reopens E; the application ticks,
+     recording the breach of Carla's chat (due 10:10, never answered) */
+  s->t->now = AT(13, 0);
+  assert_crm_ok(crm_case_set_csat(db, s->cases[A], 2, "Three people for one question"));
+  assert_crm_ok(crm_case_set_csat(db, s->cases[B], 4, NULL));
+  assert_crm_ok(crm_case_set_csat(db, s->cases[D], 5, NULL));
+  s->t->now = AT(14, 0);
+  assert_crm_ok(crm_case_set_status(db, s->cases[E], CRM_CASE_OPEN, 0));
+  assert_int_equal(story_tick(s->t, AT(14, 0), AT(14, 0), 1), 1);
+
+  /* By hand, per case (times in seconds, all within 10-13 office hours):
+       case channel queue   agent  first response  resolved   FCR transfers CSAT
+       A    phone   Billing Elena  10:15    900    12:00 7200  no  2         2
+       B    e-mail  Billing Elena  10:30   1800    12:00 7200  yes 0         4
+       C    chat    Sales   -      breached  -     open  -     no  0         -
+       D    phone   Sales   Paola  10:30   1800    12:00 7200  yes 0         5
+       E    e-mail  Fibre   Marco  11:30   5400    12:00 7200  no  0         -
+     E was resolved at 12:00 (its first resolution cycle is timed and met)
+     and is open again: reopened, not resolved, in the backlog with C.
+     C's chat policy sets no resolution target: no resolution clock.
+     Contacts in: one each, two for E (Enzo wrote twice); out: the four
+     replies. Nearest rank: of n times, the median is the ceil(n/2)-th,
+     the 90th percentile the ceil(0.9 n)-th. */
+  const int64_t M = STORY_MINUTE;
+  const want_row total[] = {
+      {0,   6,        4, 5,      3,      2, 1, 2, 3,       2.0 / 3, 0.2,
+       0.4, 11.0 / 3, 4, 30 * M, 90 * M, 4, 1, 4, 120 * M, 4,       2},
+  };
+  assert_report(db, CRM_REPORT_BY_NONE, total, G_N_ELEMENTS(total));
+  /* by the channel of the first contact, in key order */
+  const want_row by_channel[] = {
+      {CRM_CHANNEL_EMAIL, 3, 2, 2, 1, 1, 1, 0, 1, 1.0, 0.5, 0.0, 4.0, 2, 30 * M, 90 * M, 2, 0, 2,
+       120 * M,           2, 1},
+      {CRM_CHANNEL_PHONE, 2, 2, 2, 2, 1, 0, 2, 2, 0.5, 0.0, 1.0, 3.5, 2, 15 * M, 30 * M, 2, 0, 2,
+       120 * M,           2, 0},
+      {CRM_CHANNEL_CHAT, 1, 0, 1, 0, 0, 0, 0, 0, -1, 0.0, 0.0, -1, -1, -1, -1, 0, 1, -1, -1, 0, 1},
+  };
+  assert_report(db, CRM_REPORT_BY_CHANNEL, by_channel, G_N_ELEMENTS(by_channel));
+  /* by the case's current queue */
+  const want_row billing = {s->billing, 2,   2, 2,      2,      1, 0, 2, 2,       0.5, 0.0,
+                            1.0,        3.0, 2, 15 * M, 30 * M, 2, 0, 2, 120 * M, 2,   0};
+  const want_row fibre = {s->fibre, 2,  1, 1,      0,      0, 1, 0, 0,       -1, 1.0,
+                          0.0,      -1, 1, 90 * M, 90 * M, 1, 0, 1, 120 * M, 1,  1};
+  const want_row by_queue[] = {
+      {s->sales, 2,   1, 2,      1,      1, 0, 0, 1,       1.0, 0.0,
+       0.0,      5.0, 1, 30 * M, 30 * M, 1, 1, 1, 120 * M, 1,   1},
+      fibre,
+      billing,
+  };
+  assert_report(db, CRM_REPORT_BY_QUEUE, by_queue, G_N_ELEMENTS(by_queue));
+  /* by the current assignee: Elena has Billing's cases, Marco Fibre's,
+     Paola D; nobody C */
+  want_row elena = billing, marco = fibre;
+  elena.key = s->elena;
+  marco.key = s->marco;
+  const want_row by_agent[] = {
+      {0, 1, 0, 1, 0, 0, 0, 0, 0, -1, 0.0, 0.0, -1, -1, -1, -1, 0, 1, -1, -1, 0, 1},
+      {s->paola, 1,   1, 1,      1,      1, 0, 0, 1,       1.0, 0.0,
+       0.0,      5.0, 1, 30 * M, 30 * M, 1, 0, 1, 120 * M, 1,   0},
+      marco,
+      elena,
+  };
+  assert_report(db, CRM_REPORT_BY_AGENT, by_agent, G_N_ELEMENTS(by_agent));
+}
+
 /* "SLA policies that do not depend on the channel unless told to: an
    e-mail gets the same first-response target as a call of the same
    priority" */
@@ -371,6 +500,7 @@ int main(void)
       T(queues_with_skills_and_agents),
       T(transfers_recorded_and_counted_per_case),
       T(first_contact_resolution_facts_by_channel_queue_agent),
+      T(every_report_metric_by_channel_queue_agent),
       T(same_first_response_target_on_every_channel),
   };
 #undef T
