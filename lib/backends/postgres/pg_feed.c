@@ -93,7 +93,7 @@ crm_status crm__pg_event_append(crm_backend *b, crm_event_row *row)
   return st;
 }
 
-static void read_event(const PGresult *res, int r, void *out)
+void crm__pg_read_event(const PGresult *res, int r, void *out)
 {
   crm_event_row *row = out;
   row->seq = crm__pg_col_int(res, r, 0);
@@ -114,6 +114,6 @@ crm_status crm__pg_event_list(crm_backend *b, int64_t after_seq, unsigned int li
   return crm__pg_list(CRM_PG(b),
                       "SELECT seq, time, actor, kind, entity, entity_id, payload FROM crm_events "
                       "WHERE seq > $1 ORDER BY seq LIMIT $2",
-                      &p, read_event, (crm__pg_clear_fn)crm_event_row_clear, sizeof(crm_event_row),
-                      cb, payload, "reading events");
+                      &p, crm__pg_read_event, (crm__pg_clear_fn)crm_event_row_clear,
+                      sizeof(crm_event_row), cb, payload, "reading events");
 }

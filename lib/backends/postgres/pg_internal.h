@@ -115,6 +115,10 @@ crm_status crm__pg_list(crm_pg *s, const char *sql, const crm_pg_params *p, crm_
                         crm__pg_clear_fn clear, size_t row_size, crm_row_fn cb, void *payload,
                         const char *doing);
 
+/* A crm_events row (seq, time, actor, kind, entity, entity_id, payload)
+   into a crm_event_row (pg_feed.c; the erase slots read events too). */
+void crm__pg_read_event(const PGresult *res, int r, void *out);
+
 /* ------------------------------------------------------------------ */
 /* slots, by file                                                       */
 

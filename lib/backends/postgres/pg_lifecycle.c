@@ -230,18 +230,6 @@ crm_status crm__pg_customer_keys_find(crm_backend *b, int reason, const char *ke
 /* ------------------------------------------------------------------ */
 /* events                                                               */
 
-static void read_event(const PGresult *res, int r, void *out)
-{
-  crm_event_row *row = out;
-  row->seq = crm__pg_col_int(res, r, 0);
-  row->time = crm__pg_col_int(res, r, 1);
-  row->actor = crm__pg_col_int(res, r, 2);
-  row->kind = crm__pg_col_text(res, r, 3);
-  row->entity = crm__pg_col_text(res, r, 4);
-  row->entity_id = crm__pg_col_int(res, r, 5);
-  row->payload = crm__pg_col_text(res, r, 6);
-}
-
 crm_status crm__pg_event_list_entity(crm_backend *b, const char *entity, crm_id entity_id,
                                      crm_row_fn cb, void *payload)
 {
@@ -251,8 +239,8 @@ crm_status crm__pg_event_list_entity(crm_backend *b, const char *entity, crm_id 
   return crm__pg_list(CRM_PG(b),
                       "SELECT seq, time, actor, kind, entity, entity_id, payload FROM crm_events "
                       "WHERE entity = $1 AND entity_id = $2 ORDER BY seq",
-                      &p, read_event, (crm__pg_clear_fn)crm_event_row_clear, sizeof(crm_event_row),
-                      cb, payload, "listing an entity's events");
+                      &p, crm__pg_read_event, (crm__pg_clear_fn)crm_event_row_clear,
+                      sizeof(crm_event_row), cb, payload, "listing an entity's events");
 }
 
 crm_status crm__pg_event_set_payload(crm_backend *b, int64_t seq, const char *payload)
