@@ -20,9 +20,12 @@ MINUTE, HOUR, DAY = 60, 3600, 86400
 
 def _psql(sql):
     conninfo = PG[len("postgres:"):] if PG.startswith("postgres:") else PG
+    # Not with the sanitizer runtime the sanitized binding needs preloaded:
+    # psql hangs under it.
+    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
     subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", conninfo, "-c",
                     "SET client_min_messages TO warning; " + sql], check=True,
-                   stdout=subprocess.DEVNULL)
+                   stdout=subprocess.DEVNULL, env=env)
     return conninfo
 
 
