@@ -570,6 +570,42 @@ const char *crm_test_last_event_kind(crm_db *db)
   return kind;
 }
 
+crm_id crm_test_case_of(crm_db *db, crm_id interaction)
+{
+  crm_interaction *ix = NULL;
+  assert_crm_ok(crm_interaction_lookup(&ix, db, interaction));
+  crm_id c = crm_interaction_case(ix);
+  crm_interaction_free(ix);
+  return c;
+}
+
+crm_case_status_t crm_test_case_status(crm_db *db, crm_id case_id)
+{
+  crm_case *c = NULL;
+  assert_crm_ok(crm_case_lookup(&c, db, case_id));
+  crm_case_status_t s = crm_case_status(c);
+  crm_case_free(c);
+  return s;
+}
+
+int64_t crm_test_case_version(crm_db *db, crm_id case_id)
+{
+  crm_case *c = NULL;
+  assert_crm_ok(crm_case_lookup(&c, db, case_id));
+  int64_t v = crm_case_version(c);
+  crm_case_free(c);
+  return v;
+}
+
+int64_t crm_test_customer_version(crm_db *db, crm_id customer)
+{
+  crm_customer *c = NULL;
+  assert_crm_ok(crm_customer_lookup(&c, db, customer));
+  int64_t v = crm_customer_version(c);
+  crm_customer_free(c);
+  return v;
+}
+
 JsonObject *crm_test_last_payload(crm_db *db)
 {
   crm_event_iterator *it = NULL;

@@ -82,6 +82,12 @@ const char *crm_test_last_event_kind(crm_db *db);
    there is no event. */
 JsonObject *crm_test_last_payload(crm_db *db);
 
+/* Read one figure of a stored object (the test fails when it is not there). */
+crm_id crm_test_case_of(crm_db *db, crm_id interaction);
+crm_case_status_t crm_test_case_status(crm_db *db, crm_id case_id);
+int64_t crm_test_case_version(crm_db *db, crm_id case_id);
+int64_t crm_test_customer_version(crm_db *db, crm_id customer);
+
 /* Assert a failure with this code whose message contains `needle`. */
 #define assert_crm_error(expr, code, needle) \
   crm_test_assert_error((expr), (code), (needle), #expr, __FILE__, __LINE__)

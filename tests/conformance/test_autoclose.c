@@ -27,15 +27,6 @@ static crm_id resolved_case(crm_test_db *t, crm_id customer)
   return id;
 }
 
-static crm_case_status_t status_of(crm_test_db *t, crm_id id)
-{
-  crm_case *c = NULL;
-  assert_crm_ok(crm_case_lookup(&c, t->db, id));
-  crm_case_status_t s = crm_case_status(c);
-  crm_case_free(c);
-  return s;
-}
-
 /* "case.status" events that closed a case automatically. */
 static long count_auto_closes(crm_db *db, crm_id only_case)
 {
@@ -77,7 +68,7 @@ static void closes_at_the_instant_not_before(void **state)
   long events = crm_test_count_events(t->db);
   assert_crm_ok(crm_tick(&fired, t->db, resolved + 86399));
   assert_int_equal(fired, 0);
-  assert_int_equal(status_of(t, id), CRM_CASE_RESOLVED);
+  assert_int_equal(crm_test_case_status(t->db, id), CRM_CASE_RESOLVED);
   assert_int_equal(crm_test_count_events(t->db), events);
 
   /* now = 0 uses the handle's clock, which is at the instant */
@@ -118,15 +109,15 @@ static void only_resolved_cases_that_are_due(void **state)
   size_t fired = 0;
   assert_crm_ok(crm_tick(&fired, t->db, CRM_TEST_T0 + 3600));
   assert_int_equal(fired, 1);
-  assert_int_equal(status_of(t, early), CRM_CASE_CLOSED);
-  assert_int_equal(status_of(t, late), CRM_CASE_RESOLVED);
-  assert_int_equal(status_of(t, open), CRM_CASE_OPEN);
-  assert_int_equal(status_of(t, reopened), CRM_CASE_OPEN);
-  assert_int_equal(status_of(t, pending), CRM_CASE_PENDING_CUSTOMER);
+  assert_int_equal(crm_test_case_status(t->db, early), CRM_CASE_CLOSED);
+  assert_int_equal(crm_test_case_status(t->db, late), CRM_CASE_RESOLVED);
+  assert_int_equal(crm_test_case_status(t->db, open), CRM_CASE_OPEN);
+  assert_int_equal(crm_test_case_status(t->db, reopened), CRM_CASE_OPEN);
+  assert_int_equal(crm_test_case_status(t->db, pending), CRM_CASE_PENDING_CUSTOMER);
 
   assert_crm_ok(crm_tick(&fired, t->db, CRM_TEST_T0 + 1800 + 3600));
   assert_int_equal(fired, 1);
-  assert_int_equal(status_of(t, late), CRM_CASE_CLOSED);
+  assert_int_equal(crm_test_case_status(t->db, late), CRM_CASE_CLOSED);
   assert_int_equal(count_auto_closes(t->db, 0), 2);
 }
 
@@ -222,7 +213,7 @@ static void zero_disables(void **state)
   size_t fired = 7;
   assert_crm_ok(crm_tick(&fired, t->db, CRM_TEST_T0 + 86400 * 365 * 10LL));
   assert_int_equal(fired, 0);
-  assert_int_equal(status_of(t, id), CRM_CASE_RESOLVED);
+  assert_int_equal(crm_test_case_status(t->db, id), CRM_CASE_RESOLVED);
   assert_int_equal(crm_test_count_events(t->db), events);
   assert_int_equal(crm_test_count_all_rows(t), rows);
 }
@@ -236,7 +227,7 @@ static void the_default_is_four_weeks(void **state)
   assert_int_equal(fired, 0);
   assert_crm_ok(crm_tick(&fired, t->db, CRM_TEST_T0 + 2419200));
   assert_int_equal(fired, 1);
-  assert_int_equal(status_of(t, id), CRM_CASE_CLOSED);
+  assert_int_equal(crm_test_case_status(t->db, id), CRM_CASE_CLOSED);
 }
 
 static void tick_arguments(void **state)

@@ -57,14 +57,6 @@ static crm_case *lookup(crm_test_db *t, crm_id id)
   return c;
 }
 
-static int64_t version_of(crm_test_db *t, crm_id id)
-{
-  crm_case *c = lookup(t, id);
-  int64_t v = crm_case_version(c);
-  crm_case_free(c);
-  return v;
-}
-
 static crm_id new_queue(crm_test_db *t, const char *name)
 {
   crm_id id = 0;
@@ -341,7 +333,7 @@ static void priority_changes(void **state)
   counts before = count_now(t);
   assert_crm_ok(crm_case_set_priority(t->db, id, CRM_PRIORITY_HIGH, 0));
   assert_nothing_written(t, before);
-  assert_int_equal(version_of(t, id), 2);
+  assert_int_equal(crm_test_case_version(t->db, id), 2);
 }
 
 static void priority_errors(void **state)
@@ -490,12 +482,12 @@ static void tags_are_sorted_and_idempotent(void **state)
   g_object_unref(p);
   assert_crm_ok(crm_case_tag(t->db, id, "billing"));
   assert_crm_ok(crm_case_tag(t->db, id, "città"));
-  assert_int_equal(version_of(t, id), 4);
+  assert_int_equal(crm_test_case_version(t->db, id), 4);
 
   counts before = count_now(t);
   assert_crm_ok(crm_case_tag(t->db, id, "vip"));
   assert_nothing_written(t, before);
-  assert_int_equal(version_of(t, id), 4);
+  assert_int_equal(crm_test_case_version(t->db, id), 4);
 
   crm_case *c = lookup(t, id);
   assert_int_equal(crm_case_tag_count(c), 3);
@@ -592,9 +584,9 @@ static void links_from_and_to(void **state)
   assert_crm_ok(crm_case_link(t->db, a, CRM_LINK_RELATED, c));
 
   /* the from side's version goes up, the to side's does not */
-  assert_int_equal(version_of(t, a), 3);
-  assert_int_equal(version_of(t, b), 1);
-  assert_int_equal(version_of(t, c), 2);
+  assert_int_equal(crm_test_case_version(t->db, a), 3);
+  assert_int_equal(crm_test_case_version(t->db, b), 1);
+  assert_int_equal(crm_test_case_version(t->db, c), 2);
 
   /* the same link again: a no-op; another kind between the same cases is not */
   counts before = count_now(t);
@@ -716,7 +708,7 @@ static void stale_version_from_another_handle(void **state)
   assert_crm_error(crm_case_assign(t->db, id, 0, 0, 1), CRM_ECONFLICT, "not 1");
   assert_nothing_written(t, before);
   assert_crm_ok(crm_case_set_status(t->db, id, CRM_CASE_OPEN, 2));
-  assert_int_equal(version_of(t, id), 3);
+  assert_int_equal(crm_test_case_version(t->db, id), 3);
   crm_close(other);
 }
 
@@ -736,15 +728,6 @@ static crm_id record(crm_test_db *t, crm_id customer, crm_id case_id, crm_direct
   crm_id id = 0;
   assert_crm_ok(crm_interaction_record(&id, t->db, &s));
   return id;
-}
-
-static crm_id case_of(crm_test_db *t, crm_id interaction)
-{
-  crm_interaction *ix = NULL;
-  assert_crm_ok(crm_interaction_lookup(&ix, t->db, interaction));
-  crm_id c = crm_interaction_case(ix);
-  crm_interaction_free(ix);
-  return c;
 }
 
 static void filing_counts_and_bumps_versions(void **state)
@@ -769,7 +752,7 @@ static void inbound_on_pending_customer_opens(void **state)
   crm_id id = open_case_full(t, customer, "Refund", 0, 0);
   assert_crm_ok(crm_case_set_status(t->db, id, CRM_CASE_PENDING_CUSTOMER, 0));
   crm_id ix = record(t, customer, id, CRM_DIRECTION_INBOUND, 0, "here you go");
-  assert_int_equal(case_of(t, ix), id);
+  assert_int_equal(crm_test_case_of(t->db, ix), id);
   crm_case *c = lookup(t, id);
   assert_int_equal(crm_case_status(c), CRM_CASE_OPEN);
   assert_int_equal(crm_case_inbound_count(c), 1);
@@ -795,7 +778,7 @@ static void inbound_within_window_reopens(void **state)
   crm_time resolved = t->now;
   t->now += 3600;
   crm_id ix = record(t, customer, id, CRM_DIRECTION_INBOUND, resolved + 3600, "still broken");
-  assert_int_equal(case_of(t, ix), id);
+  assert_int_equal(crm_test_case_of(t->db, ix), id);
   crm_case *c = lookup(t, id);
   assert_int_equal(crm_case_status(c), CRM_CASE_OPEN);
   assert_int_equal(crm_case_reopen_count(c), 1);
@@ -842,11 +825,11 @@ static void inbound_after_window_opens_a_follow_up(void **state)
   crm_id old = 0;
   assert_crm_ok(crm_case_open(&old, t->db, &spec));
   assert_crm_ok(crm_case_set_status(t->db, old, CRM_CASE_RESOLVED, 0));
-  int64_t old_version = version_of(t, old);
+  int64_t old_version = crm_test_case_version(t->db, old);
   crm_time resolved = t->now;
   t->now += 3601;
   crm_id ix = record(t, customer, old, CRM_DIRECTION_INBOUND, resolved + 3601, "down again");
-  crm_id fresh = case_of(t, ix);
+  crm_id fresh = crm_test_case_of(t->db, ix);
   assert_true(fresh != old);
 
   crm_case *c = lookup(t, fresh);
@@ -877,7 +860,7 @@ static void inbound_on_closed_opens_a_follow_up(void **state)
   assert_crm_ok(crm_case_set_status(t->db, old, CRM_CASE_RESOLVED, 0));
   assert_crm_ok(crm_case_set_status(t->db, old, CRM_CASE_CLOSED, 0));
   crm_id ix = record(t, customer, old, CRM_DIRECTION_INBOUND, 0, "one more thing");
-  crm_id fresh = case_of(t, ix);
+  crm_id fresh = crm_test_case_of(t->db, ix);
   assert_true(fresh != old);
   crm_case *c = lookup(t, fresh);
   assert_int_equal(crm_case_inbound_count(c), 1);
@@ -897,7 +880,7 @@ static void moving_an_interaction_moves_its_count(void **state)
   crm_id b = open_case_full(t, customer, "B", 0, 0);
   crm_id ix = record(t, customer, a, CRM_DIRECTION_INBOUND, 0, "wrong thread");
   crm_id note = record(t, customer, a, CRM_DIRECTION_INTERNAL, 0, NULL);
-  assert_int_equal(version_of(t, a), 3);
+  assert_int_equal(crm_test_case_version(t->db, a), 3);
   assert_crm_ok(crm_interaction_move(t->db, ix, b));
   crm_case *c = lookup(t, a);
   assert_int_equal(crm_case_inbound_count(c), 0);

@@ -19,14 +19,6 @@ static crm_customer *lookup(crm_db *db, crm_id id)
   return c;
 }
 
-static int64_t version_of(crm_db *db, crm_id id)
-{
-  crm_customer *c = lookup(db, id);
-  int64_t v = crm_customer_version(c);
-  crm_customer_free(c);
-  return v;
-}
-
 /* Snapshot of everything stored, to prove a failed call wrote nothing. */
 typedef struct {
   long rows, events;
@@ -103,7 +95,8 @@ static void test_ensure(void **state)
       crm_customer_ensure(&id, &created, t->db, CRM_IDENTITY_EMAIL, "mario.rossi@posta.it", NULL));
   assert_true(id > 0);
   assert_int_equal(created, 1);
-  assert_int_equal(version_of(t->db, id), 1); /* the identity comes with the customer */
+  assert_int_equal(crm_test_customer_version(t->db, id),
+                   1); /* the identity comes with the customer */
   assert_string_equal(crm_test_last_event_kind(t->db), "customer.identity_added");
   long events = crm_test_count_events(t->db);
 
@@ -286,7 +279,7 @@ static void test_update_spec_init(void **state)
 static void assert_update_changes(crm_test_db *t, crm_id id, const crm_customer_update_spec *spec,
                                   const char *field, const char *value)
 {
-  int64_t v = version_of(t->db, id);
+  int64_t v = crm_test_customer_version(t->db, id);
   long events = crm_test_count_events(t->db);
   t->now += 60;
   assert_crm_ok(crm_customer_update(t->db, id, spec, v));
@@ -370,7 +363,7 @@ static void test_update_several_fields_one_version(void **state)
   spec.timezone = "America/New_York";
   spec.segment = "smb";
   assert_crm_ok(crm_customer_update(t->db, id, &spec, 0)); /* 0: any version */
-  assert_int_equal(version_of(t->db, id), 2);
+  assert_int_equal(crm_test_customer_version(t->db, id), 2);
   JsonObject *p = crm_test_last_payload(t->db);
   assert_int_equal(json_object_get_size(json_object_get_object_member(p, "changed")), 3);
   json_object_unref(p);
@@ -426,7 +419,7 @@ static void test_update_conflict(void **state)
   assert_crm_error(crm_customer_update(other, id, &spec, 1), CRM_ECONFLICT, "version");
   assert_crm_ok(crm_customer_update(other, id, &spec, 2));
   crm_close(other);
-  assert_int_equal(version_of(t->db, id), 3);
+  assert_int_equal(crm_test_customer_version(t->db, id), 3);
 }
 
 static void test_update_errors(void **state)
@@ -479,7 +472,7 @@ static void test_update_errors(void **state)
     assert_crm_error(crm_customer_update(t->db, id, &s, 0), CRM_EINVALID, cases[i].needle);
   }
   assert_unchanged(t, before);
-  assert_int_equal(version_of(t->db, id), 1);
+  assert_int_equal(crm_test_customer_version(t->db, id), 1);
 }
 
 /* crm_customer_erase does not exist yet: mark the row erased directly. */
@@ -538,7 +531,7 @@ static void test_attributes(void **state)
   assert_crm_ok(crm_customer_set_attribute(t->db, id, "tier", "gold"));
   assert_crm_ok(crm_customer_set_attribute(t->db, id, "never-set", NULL));
   assert_unchanged(t, before);
-  assert_int_equal(version_of(t->db, id), 3);
+  assert_int_equal(crm_test_customer_version(t->db, id), 3);
 
   /* change and remove */
   assert_crm_ok(crm_customer_set_attribute(t->db, id, "tier", "platinum"));
@@ -671,7 +664,7 @@ static void test_s2_one_customer_many_identities(void **state)
   assert_string_equal(phone.ptr, "+390212345678");
   crm_buf_dispose(&phone);
   assert_int_equal(crm_test_count_rows(t, "customers"), 1);
-  assert_int_equal(version_of(t->db, id), 4);
+  assert_int_equal(crm_test_customer_version(t->db, id), 4);
   crm_test_db_free(t);
 }
 

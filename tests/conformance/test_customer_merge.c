@@ -53,15 +53,6 @@ static crm_id case_customer(crm_db *db, crm_id id, int64_t *version)
   return customer;
 }
 
-static crm_id case_of(crm_db *db, crm_id ix)
-{
-  crm_interaction *i = NULL;
-  assert_crm_ok(crm_interaction_lookup(&i, db, ix));
-  crm_id c = crm_interaction_case(i);
-  crm_interaction_free(i);
-  return c;
-}
-
 static int may(crm_db *db, crm_id customer, crm_channel_t channel, const char *purpose)
 {
   int allowed = -1;
@@ -129,7 +120,7 @@ static void test_merge_moves_everything(void **state)
   crm_id a = rich_customer(t->db, "a@x.it", "+390211111111", &ixa);
   crm_id b = rich_customer(t->db, "b@y.it", "+390222222222", &ixb);
   assert_crm_ok(crm_identity_add(t->db, b, CRM_IDENTITY_EXTERNAL, "M-1"));
-  crm_id kb = case_of(t->db, ixb);
+  crm_id kb = crm_test_case_of(t->db, ixb);
   int64_t v_before = 0;
   case_customer(t->db, kb, &v_before);
   long events = crm_test_count_events(t->db);
@@ -281,7 +272,7 @@ static void test_round_trip(void **state)
   crm_id b = rich_customer(t->db, "b@y.it", "+390222222222", &ixb);
   assert_crm_ok(crm_customer_set_preference_ext(t->db, b, CRM_CHANNEL_SMS, "service", 1, NULL));
   assert_crm_ok(crm_customer_set_attribute(t->db, b, "only_b", "x"));
-  assert_crm_ok(crm_case_set_csat(t->db, case_of(t->db, ixb), 4, "ok"));
+  assert_crm_ok(crm_case_set_csat(t->db, crm_test_case_of(t->db, ixb), 4, "ok"));
   char *before_a = export_content(t->db, a), *before_b = export_content(t->db, b);
 
   t->now += 3600;

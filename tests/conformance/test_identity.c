@@ -11,15 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static int64_t version_of(crm_db *db, crm_id id)
-{
-  crm_customer *c = NULL;
-  assert_crm_ok(crm_customer_lookup(&c, db, id));
-  int64_t v = crm_customer_version(c);
-  crm_customer_free(c);
-  return v;
-}
-
 /* The newest event's payload as text (owned). */
 static char *last_payload_text(crm_db *db)
 {
@@ -136,7 +127,7 @@ static void test_add(void **state)
   assert_crm_ok(crm_identity_add(t->db, id, CRM_IDENTITY_EMAIL, " Second@X.it"));
   assert_string_equal(crm_test_last_event_kind(t->db), "customer.identity_added");
   assert_last_payload(t->db, id, "email", "second@x.it");
-  assert_int_equal(version_of(t->db, id), 2);
+  assert_int_equal(crm_test_customer_version(t->db, id), 2);
   crm_customer *c = NULL;
   assert_crm_ok(crm_customer_lookup(&c, t->db, id));
   assert_int_equal(crm_customer_updated_at(c), CRM_TEST_T0 + 30);
@@ -151,11 +142,11 @@ static void test_add(void **state)
   assert_crm_ok(crm_identity_add(t->db, id, CRM_IDENTITY_EMAIL, "SECOND@x.it"));
   assert_crm_ok(crm_identity_add(t->db, id, CRM_IDENTITY_EMAIL, "first@x.it"));
   assert_unchanged(t, before);
-  assert_int_equal(version_of(t->db, id), 2);
+  assert_int_equal(crm_test_customer_version(t->db, id), 2);
 
   /* the same text under another kind is another identity */
   assert_crm_ok(crm_identity_add(t->db, id, CRM_IDENTITY_EXTERNAL, "first@x.it"));
-  assert_int_equal(version_of(t->db, id), 3);
+  assert_int_equal(crm_test_customer_version(t->db, id), 3);
 }
 
 static void test_add_owned_by_another(void **state)
@@ -169,7 +160,7 @@ static void test_add_owned_by_another(void **state)
   assert_crm_error(crm_identity_add(t->db, bruno, CRM_IDENTITY_EMAIL, "Anna@X.it"), CRM_EEXISTS,
                    needle);
   assert_unchanged(t, before);
-  assert_int_equal(version_of(t->db, bruno), 1);
+  assert_int_equal(crm_test_customer_version(t->db, bruno), 1);
   crm_id found = 0;
   assert_crm_ok(crm_customer_find(&found, t->db, CRM_IDENTITY_EMAIL, "anna@x.it"));
   assert_int_equal(found, anna);
@@ -206,12 +197,12 @@ static void test_remove(void **state)
   crm_test_db *t = *state;
   crm_id id = crm_test_customer(t->db, "r@x.it");
   assert_crm_ok(crm_identity_add(t->db, id, CRM_IDENTITY_SOCIAL, "@Remo"));
-  assert_int_equal(version_of(t->db, id), 2);
+  assert_int_equal(crm_test_customer_version(t->db, id), 2);
   t->now += 7;
   assert_crm_ok(crm_identity_remove(t->db, id, CRM_IDENTITY_SOCIAL, " @REMO "));
   assert_string_equal(crm_test_last_event_kind(t->db), "customer.identity_removed");
   assert_last_payload(t->db, id, "social", "@remo");
-  assert_int_equal(version_of(t->db, id), 3);
+  assert_int_equal(crm_test_customer_version(t->db, id), 3);
   crm_id found = 99;
   assert_crm_error(crm_customer_find(&found, t->db, CRM_IDENTITY_SOCIAL, "@remo"), CRM_ENOTFOUND,
                    "@remo");
@@ -345,7 +336,7 @@ static void test_iterator_many_pages(void **state)
   }
   assert_int_equal(crm_identity_next(&identity, it), CRM_ITEROVER);
   crm_identity_iterator_free(it);
-  assert_int_equal(version_of(t->db, id), 1 + N);
+  assert_int_equal(crm_test_customer_version(t->db, id), 1 + N);
 }
 
 static void test_iterator_errors(void **state)

@@ -80,22 +80,6 @@ static crm_case *lookup(crm_test_db *t, crm_id id)
   return c;
 }
 
-static crm_case_status_t status_of(crm_test_db *t, crm_id id)
-{
-  crm_case *c = lookup(t, id);
-  crm_case_status_t s = crm_case_status(c);
-  crm_case_free(c);
-  return s;
-}
-
-static int64_t version_of(crm_test_db *t, crm_id id)
-{
-  crm_case *c = lookup(t, id);
-  int64_t v = crm_case_version(c);
-  crm_case_free(c);
-  return v;
-}
-
 static int64_t last_seq(crm_db *db)
 {
   crm_event_iterator *it = NULL;
@@ -267,7 +251,7 @@ static void story_s3_outage(void **state)
     assert_int_equal(bodies->len, 1);
     assert_string_equal(g_ptr_array_index(bodies, 0), "Technicians are on site; ETA 11:00.");
     g_ptr_array_unref(bodies);
-    assert_int_equal(status_of(t, cases[i]), CRM_CASE_NEW);
+    assert_int_equal(crm_test_case_status(t->db, cases[i]), CRM_CASE_NEW);
   }
   GPtrArray *own = outbound_bodies(t, incident);
   assert_int_equal(own->len, 1);
@@ -279,7 +263,7 @@ static void story_s3_outage(void **state)
   size_t affected = 0;
   assert_crm_ok(crm_incident_resolve(&affected, db, incident, "Service restored at 10:47."));
   assert_int_equal(affected, AFFECTED);
-  assert_int_equal(status_of(t, incident), CRM_CASE_RESOLVED);
+  assert_int_equal(crm_test_case_status(t->db, incident), CRM_CASE_RESOLVED);
   for (int i = 0; i < AFFECTED; i++) {
     crm_case *c = lookup(t, cases[i]);
     if (i == both) {
@@ -320,7 +304,7 @@ static void story_s3_outage(void **state)
   /* When the last incident resolves, subscriber 7's case resolves too. */
   assert_crm_ok(crm_incident_resolve(&affected, db, power, "Power is back."));
   assert_int_equal(affected, 1);
-  assert_int_equal(status_of(t, cases[both]), CRM_CASE_RESOLVED);
+  assert_int_equal(crm_test_case_status(t->db, cases[both]), CRM_CASE_RESOLVED);
 }
 
 /* ------------------------------------------------------------------ */
@@ -406,17 +390,17 @@ static void resolve_leaves_resolved_and_closed_cases_alone(void **state)
   assert_crm_ok(crm_case_set_status(db, closed, CRM_CASE_OPEN, 0));
   assert_crm_ok(crm_case_set_status(db, closed, CRM_CASE_RESOLVED, 0));
   assert_crm_ok(crm_case_set_status(db, closed, CRM_CASE_CLOSED, 0));
-  assert_int_equal(status_of(t, done), CRM_CASE_OPEN);
+  assert_int_equal(crm_test_case_status(t->db, done), CRM_CASE_OPEN);
   assert_crm_ok(crm_case_set_status(db, done, CRM_CASE_RESOLVED, 0));
 
   int64_t seq = last_seq(db);
-  int64_t v_closed = version_of(t, closed);
+  int64_t v_closed = crm_test_case_version(t->db, closed);
   assert_crm_ok(crm_incident_resolve(&n, db, incident, "Mail flows again."));
   assert_int_equal(n, 3);
-  assert_int_equal(status_of(t, pending), CRM_CASE_RESOLVED);
-  assert_int_equal(status_of(t, done), CRM_CASE_RESOLVED);
-  assert_int_equal(status_of(t, closed), CRM_CASE_CLOSED);
-  assert_int_equal(version_of(t, closed), v_closed + 1); /* the note only */
+  assert_int_equal(crm_test_case_status(t->db, pending), CRM_CASE_RESOLVED);
+  assert_int_equal(crm_test_case_status(t->db, done), CRM_CASE_RESOLVED);
+  assert_int_equal(crm_test_case_status(t->db, closed), CRM_CASE_CLOSED);
+  assert_int_equal(crm_test_case_version(t->db, closed), v_closed + 1); /* the note only */
   GPtrArray *updates = events_of(db, seq, "incident.update");
   assert_int_equal(updates->len, 2);
   JsonParser *p = NULL;
@@ -446,7 +430,7 @@ static void incident_without_cases(void **state)
   size_t n = 99;
   assert_crm_ok(crm_incident_resolve(&n, t->db, incident, "Done."));
   assert_int_equal(n, 0);
-  assert_int_equal(status_of(t, incident), CRM_CASE_RESOLVED);
+  assert_int_equal(crm_test_case_status(t->db, incident), CRM_CASE_RESOLVED);
 }
 
 static void resolve_inside_a_rolled_back_transaction_writes_nothing(void **state)
@@ -463,7 +447,7 @@ static void resolve_inside_a_rolled_back_transaction_writes_nothing(void **state
   assert_int_equal(n, 1);
   assert_crm_ok(crm_rollback(t->db));
   assert_nothing_written(t, before);
-  assert_int_equal(status_of(t, k), CRM_CASE_NEW);
+  assert_int_equal(crm_test_case_status(t->db, k), CRM_CASE_NEW);
 }
 
 /* ------------------------------------------------------------------ */
@@ -475,9 +459,9 @@ static void scope_set_get_and_remove(void **state)
   crm_db *db = t->db;
   crm_id noc = customer_in(t, "noc@isp.example", NULL);
   crm_id incident = open_case(t, noc, "Città senza rete", CRM_CASE_INCIDENT);
-  int64_t v = version_of(t, incident);
+  int64_t v = crm_test_case_version(t->db, incident);
   assert_crm_ok(crm_incident_set_scope(db, incident, "area_code", "06-58"));
-  assert_int_equal(version_of(t, incident), v + 1);
+  assert_int_equal(crm_test_case_version(t->db, incident), v + 1);
   assert_string_equal(crm_test_last_event_kind(db), "incident.scope");
   crm_buf buf = CRM_BUF_INIT;
   assert_crm_ok(crm_incident_scope_get(&buf, db, incident, "area_code"));
@@ -495,7 +479,7 @@ static void scope_set_get_and_remove(void **state)
   assert_string_equal(buf.ptr, "06-59");
   crm_buf_dispose(&buf);
   assert_crm_ok(crm_incident_set_scope(db, incident, "area_code", NULL));
-  assert_int_equal(version_of(t, incident), v + 3);
+  assert_int_equal(crm_test_case_version(t->db, incident), v + 3);
   assert_crm_error(crm_incident_scope_get(&buf, db, incident, "area_code"), CRM_ENOTFOUND,
                    "no scope entry 'area_code'");
   assert_null(buf.ptr);
@@ -637,9 +621,9 @@ static void attach_errors(void **state)
   assert_nothing_written(t, before);
 
   /* Success: a caused_by link from the case, one new version of the case. */
-  int64_t v = version_of(t, request);
+  int64_t v = crm_test_case_version(t->db, request);
   assert_crm_ok(crm_incident_attach(db, incident, request));
-  assert_int_equal(version_of(t, request), v + 1);
+  assert_int_equal(crm_test_case_version(t->db, request), v + 1);
   assert_string_equal(crm_test_last_event_kind(db), "case.linked");
   crm_link_iterator *it = NULL;
   assert_crm_ok(crm_link_iterator_new(&it, db, incident));

@@ -42,27 +42,11 @@ static crm_interaction *lookup(crm_test_db *t, crm_id id)
   return ix;
 }
 
-static crm_id case_of_interaction(crm_test_db *t, crm_id id)
-{
-  crm_interaction *ix = lookup(t, id);
-  crm_id c = crm_interaction_case(ix);
-  crm_interaction_free(ix);
-  return c;
-}
-
 static crm_case *case_lookup(crm_test_db *t, crm_id id)
 {
   crm_case *c = NULL;
   assert_crm_ok(crm_case_lookup(&c, t->db, id));
   return c;
-}
-
-static crm_case_status_t case_status(crm_test_db *t, crm_id id)
-{
-  crm_case *c = case_lookup(t, id);
-  crm_case_status_t s = crm_case_status(c);
-  crm_case_free(c);
-  return s;
 }
 
 static int64_t case_inbound(crm_test_db *t, crm_id id)
@@ -71,14 +55,6 @@ static int64_t case_inbound(crm_test_db *t, crm_id id)
   int64_t n = crm_case_inbound_count(c);
   crm_case_free(c);
   return n;
-}
-
-static int64_t case_version(crm_test_db *t, crm_id id)
-{
-  crm_case *c = case_lookup(t, id);
-  int64_t v = crm_case_version(c);
-  crm_case_free(c);
-  return v;
 }
 
 static crm_id open_case(crm_test_db *t, crm_id customer, const char *subject)
@@ -292,7 +268,7 @@ static void test_recorded_event(void **state)
   s.occurred_at = t->now - 100;
   s.external_ref = "call-1";
   crm_id id = record(t, &s);
-  crm_id case_id = case_of_interaction(t, id);
+  crm_id case_id = crm_test_case_of(t->db, id);
 
   JsonObject *o = last_payload(t, "interaction.recorded");
   assert_non_null(o);
@@ -344,7 +320,7 @@ static void test_external_ref_idempotent(void **state)
   assert_crm_error(crm_interaction_record(&again, t->db, &s), CRM_EEXISTS, "already recorded");
   assert_int_equal(again, first);
   assert_unchanged(t, before);
-  assert_int_equal(case_version(t, other_case), 1);
+  assert_int_equal(crm_test_case_version(t->db, other_case), 1);
 
   /* unique per channel: the same reference on another channel is new */
   crm_interaction_spec p = make_spec(customer, CRM_CHANNEL_SMS, CRM_DIRECTION_INBOUND);
@@ -365,7 +341,7 @@ static void test_inbound_opens_case(void **state)
   crm_interaction_spec s = make_spec(customer, CRM_CHANNEL_EMAIL, CRM_DIRECTION_INBOUND);
   s.subject = "Line drops every night";
   crm_id id = record(t, &s);
-  crm_id case_id = case_of_interaction(t, id);
+  crm_id case_id = crm_test_case_of(t->db, id);
   assert_true(case_id > 0);
   crm_case *c = case_lookup(t, case_id);
   assert_int_equal(crm_case_customer(c), customer);
@@ -377,7 +353,7 @@ static void test_inbound_opens_case(void **state)
   /* without a subject: "<channel> contact"; a second contact opens another case */
   crm_interaction_spec p = make_spec(customer, CRM_CHANNEL_PHONE, CRM_DIRECTION_INBOUND);
   p.outcome = CRM_OUTCOME_ANSWERED;
-  crm_id call_case = case_of_interaction(t, record(t, &p));
+  crm_id call_case = crm_test_case_of(t->db, record(t, &p));
   assert_true(call_case > 0 && call_case != case_id);
   c = case_lookup(t, call_case);
   assert_string_equal(crm_case_subject(c), "phone contact");
@@ -385,7 +361,7 @@ static void test_inbound_opens_case(void **state)
 
   crm_interaction_spec f = make_spec(customer, CRM_CHANNEL_IN_PERSON, CRM_DIRECTION_INBOUND);
   f.subject = "";
-  c = case_lookup(t, case_of_interaction(t, record(t, &f)));
+  c = case_lookup(t, crm_test_case_of(t->db, record(t, &f)));
   assert_string_equal(crm_case_subject(c), "in_person contact");
   crm_case_free(c);
 }
@@ -398,49 +374,49 @@ static void test_in_reply_to_threading(void **state)
   s.subject = "Third catalogue";
   s.external_ref = "<a@customer>";
   crm_id first = record(t, &s);
-  crm_id case_id = case_of_interaction(t, first);
+  crm_id case_id = crm_test_case_of(t->db, first);
 
   /* the agent's reply threads to it, and so does the customer's answer */
   crm_interaction_spec r = make_spec(customer, CRM_CHANNEL_EMAIL, CRM_DIRECTION_OUTBOUND);
   r.external_ref = "<b@helpdesk>";
   r.in_reply_to = "<a@customer>";
-  int64_t v = case_version(t, case_id);
+  int64_t v = crm_test_case_version(t->db, case_id);
   crm_id reply = record(t, &r);
-  assert_int_equal(case_of_interaction(t, reply), case_id);
-  assert_int_equal(case_version(t, case_id), v + 1);
+  assert_int_equal(crm_test_case_of(t->db, reply), case_id);
+  assert_int_equal(crm_test_case_version(t->db, case_id), v + 1);
   assert_int_equal(case_inbound(t, case_id), 1);
 
   crm_interaction_spec a = make_spec(customer, CRM_CHANNEL_EMAIL, CRM_DIRECTION_INBOUND);
   a.in_reply_to = "<b@helpdesk>";
   a.subject = "Re: Third catalogue";
-  assert_int_equal(case_of_interaction(t, record(t, &a)), case_id);
+  assert_int_equal(crm_test_case_of(t->db, record(t, &a)), case_id);
   assert_int_equal(case_inbound(t, case_id), 2);
 
   /* across channels: a fax answering the e-mail joins its case */
   crm_interaction_spec f = make_spec(customer, CRM_CHANNEL_FAX, CRM_DIRECTION_INBOUND);
   f.in_reply_to = "<b@helpdesk>";
-  assert_int_equal(case_of_interaction(t, record(t, &f)), case_id);
+  assert_int_equal(crm_test_case_of(t->db, record(t, &f)), case_id);
   assert_int_equal(case_inbound(t, case_id), 3);
 
   /* an unknown reference opens a new case */
   crm_interaction_spec u = make_spec(customer, CRM_CHANNEL_EMAIL, CRM_DIRECTION_INBOUND);
   u.in_reply_to = "<never-seen@x>";
-  crm_id other = case_of_interaction(t, record(t, &u));
+  crm_id other = crm_test_case_of(t->db, record(t, &u));
   assert_true(other > 0 && other != case_id);
 
   /* outbound without a thread: no case; an internal note threads too */
   crm_interaction_spec o = make_spec(customer, CRM_CHANNEL_LETTER, CRM_DIRECTION_OUTBOUND);
-  assert_int_equal(case_of_interaction(t, record(t, &o)), 0);
+  assert_int_equal(crm_test_case_of(t->db, record(t, &o)), 0);
   crm_interaction_spec n = make_spec(customer, CRM_CHANNEL_NOTE, CRM_DIRECTION_INTERNAL);
   n.in_reply_to = "<a@customer>";
-  assert_int_equal(case_of_interaction(t, record(t, &n)), case_id);
+  assert_int_equal(crm_test_case_of(t->db, record(t, &n)), case_id);
   assert_int_equal(case_inbound(t, case_id), 3);
 
   /* an explicit case wins over in_reply_to */
   crm_interaction_spec e = make_spec(customer, CRM_CHANNEL_EMAIL, CRM_DIRECTION_INBOUND);
   e.case_id = other;
   e.in_reply_to = "<a@customer>";
-  assert_int_equal(case_of_interaction(t, record(t, &e)), other);
+  assert_int_equal(crm_test_case_of(t->db, record(t, &e)), other);
 }
 
 /* A reply to a reference whose same-channel interaction has no case: any channel. */
@@ -450,14 +426,14 @@ static void test_in_reply_to_without_case(void **state)
   crm_id customer = crm_test_customer(t->db, "nocase@example.com");
   crm_interaction_spec e = make_spec(customer, CRM_CHANNEL_EMAIL, CRM_DIRECTION_INBOUND);
   e.external_ref = "ref-1";
-  crm_id email_case = case_of_interaction(t, record(t, &e));
+  crm_id email_case = crm_test_case_of(t->db, record(t, &e));
   crm_interaction_spec o = make_spec(customer, CRM_CHANNEL_SMS, CRM_DIRECTION_OUTBOUND);
   o.external_ref = "ref-1"; /* the same reference on SMS: an outbound campaign, no case */
-  assert_int_equal(case_of_interaction(t, record(t, &o)), 0);
+  assert_int_equal(crm_test_case_of(t->db, record(t, &o)), 0);
 
   crm_interaction_spec r = make_spec(customer, CRM_CHANNEL_SMS, CRM_DIRECTION_INBOUND);
   r.in_reply_to = "ref-1";
-  assert_int_equal(case_of_interaction(t, record(t, &r)), email_case);
+  assert_int_equal(crm_test_case_of(t->db, record(t, &r)), email_case);
   assert_int_equal(case_inbound(t, email_case), 2);
 }
 
@@ -467,21 +443,21 @@ static void test_pending_customer_opens(void **state)
   crm_id customer = crm_test_customer(t->db, "pending@example.com");
   crm_id case_id = open_case(t, customer, "Cancel my contract");
   assert_crm_ok(crm_case_set_status(t->db, case_id, CRM_CASE_PENDING_CUSTOMER, 0));
-  int64_t v = case_version(t, case_id);
+  int64_t v = crm_test_case_version(t->db, case_id);
 
   /* an outbound reply does not change the status */
   crm_interaction_spec o = make_spec(customer, CRM_CHANNEL_EMAIL, CRM_DIRECTION_OUTBOUND);
   o.case_id = case_id;
   record(t, &o);
-  assert_int_equal(case_status(t, case_id), CRM_CASE_PENDING_CUSTOMER);
-  assert_int_equal(case_version(t, case_id), v + 1);
+  assert_int_equal(crm_test_case_status(t->db, case_id), CRM_CASE_PENDING_CUSTOMER);
+  assert_int_equal(crm_test_case_version(t->db, case_id), v + 1);
 
   crm_interaction_spec s = make_spec(customer, CRM_CHANNEL_CHAT, CRM_DIRECTION_INBOUND);
   s.case_id = case_id;
   s.outcome = CRM_OUTCOME_ANSWERED;
   crm_id id = record(t, &s);
-  assert_int_equal(case_of_interaction(t, id), case_id);
-  assert_int_equal(case_status(t, case_id), CRM_CASE_OPEN);
+  assert_int_equal(crm_test_case_of(t->db, id), case_id);
+  assert_int_equal(crm_test_case_status(t->db, case_id), CRM_CASE_OPEN);
   assert_int_equal(case_inbound(t, case_id), 1);
   JsonObject *p = last_payload(t, "case.status");
   assert_string_equal(json_object_get_string_member(p, "from"), "pending_customer");
@@ -530,7 +506,7 @@ static void test_reopen_within_window(void **state)
   crm_id case_id = resolved_case(t, customer, "Invoice not expected");
   t->now += 3599;
   crm_id id = inbound_into(t, customer, case_id);
-  assert_int_equal(case_of_interaction(t, id), case_id);
+  assert_int_equal(crm_test_case_of(t->db, id), case_id);
   crm_case *c = case_lookup(t, case_id);
   assert_int_equal(crm_case_status(c), CRM_CASE_OPEN);
   assert_int_equal(crm_case_reopen_count(c), 1);
@@ -545,10 +521,10 @@ static void test_follow_up_after_window(void **state)
   crm_id case_id = resolved_case(t, customer, "Invoice not expected");
   t->now += 3601;
   crm_id id = inbound_into(t, customer, case_id);
-  crm_id landed = case_of_interaction(t, id);
+  crm_id landed = crm_test_case_of(t->db, id);
   assert_true(landed > 0 && landed != case_id);
   assert_int_equal(follow_up_target(t, landed), case_id);
-  assert_int_equal(case_status(t, case_id), CRM_CASE_RESOLVED);
+  assert_int_equal(crm_test_case_status(t->db, case_id), CRM_CASE_RESOLVED);
   assert_int_equal(case_inbound(t, case_id), 0);
   crm_case *c = case_lookup(t, landed);
   assert_int_equal(crm_case_customer(c), customer);
@@ -561,8 +537,8 @@ static void test_follow_up_after_window(void **state)
   crm_interaction_spec s = make_spec(customer, CRM_CHANNEL_LETTER, CRM_DIRECTION_INBOUND);
   s.case_id = late;
   s.occurred_at = t->now - 10 * DAY + 60; /* posted a minute after the resolution */
-  assert_int_equal(case_of_interaction(t, record(t, &s)), late);
-  assert_int_equal(case_status(t, late), CRM_CASE_OPEN);
+  assert_int_equal(crm_test_case_of(t->db, record(t, &s)), late);
+  assert_int_equal(crm_test_case_status(t->db, late), CRM_CASE_OPEN);
 }
 
 static void test_closed_case_follow_up(void **state)
@@ -576,10 +552,10 @@ static void test_closed_case_follow_up(void **state)
   s.case_id = case_id;
   s.external_ref = "<again@customer>";
   s.subject = "A catalogue came anyway";
-  crm_id landed = case_of_interaction(t, record(t, &s));
+  crm_id landed = crm_test_case_of(t->db, record(t, &s));
   assert_true(landed != case_id);
   assert_int_equal(follow_up_target(t, landed), case_id);
-  assert_int_equal(case_status(t, case_id), CRM_CASE_CLOSED);
+  assert_int_equal(crm_test_case_status(t->db, case_id), CRM_CASE_CLOSED);
 
   /* threading to a message of the closed case: a follow-up too */
   crm_id closed2 = resolved_case(t, customer, "Second");
@@ -590,7 +566,7 @@ static void test_closed_case_follow_up(void **state)
   assert_crm_ok(crm_case_set_status(t->db, closed2, CRM_CASE_CLOSED, 0));
   crm_interaction_spec r = make_spec(customer, CRM_CHANNEL_EMAIL, CRM_DIRECTION_INBOUND);
   r.in_reply_to = "<confirm@helpdesk>";
-  crm_id landed2 = case_of_interaction(t, record(t, &r));
+  crm_id landed2 = crm_test_case_of(t->db, record(t, &r));
   assert_true(landed2 != closed2 && landed2 > 0);
   assert_int_equal(follow_up_target(t, landed2), closed2);
   /* a contact without a subject: the follow-up keeps the old case's */
@@ -643,20 +619,20 @@ static void test_move(void **state)
   crm_interaction_spec s = make_spec(customer, CRM_CHANNEL_EMAIL, CRM_DIRECTION_INBOUND);
   s.subject = "billing question";
   crm_id id = record(t, &s);
-  crm_id from = case_of_interaction(t, id);
+  crm_id from = crm_test_case_of(t->db, id);
   crm_id to = open_case(t, customer, "Billing");
   assert_crm_ok(crm_case_set_status(t->db, to, CRM_CASE_PENDING_CUSTOMER, 0));
-  int64_t v_from = case_version(t, from), v_to = case_version(t, to);
+  int64_t v_from = crm_test_case_version(t->db, from), v_to = crm_test_case_version(t->db, to);
   assert_int_equal(case_inbound(t, from), 1);
 
   assert_crm_ok(crm_interaction_move(t->db, id, to));
-  assert_int_equal(case_of_interaction(t, id), to);
+  assert_int_equal(crm_test_case_of(t->db, id), to);
   assert_int_equal(case_inbound(t, from), 0);
   assert_int_equal(case_inbound(t, to), 1);
-  assert_int_equal(case_version(t, from), v_from + 1);
-  assert_int_equal(case_version(t, to), v_to + 1);
+  assert_int_equal(crm_test_case_version(t->db, from), v_from + 1);
+  assert_int_equal(crm_test_case_version(t->db, to), v_to + 1);
   /* a move is a correction, not a contact: no status change */
-  assert_int_equal(case_status(t, to), CRM_CASE_PENDING_CUSTOMER);
+  assert_int_equal(crm_test_case_status(t->db, to), CRM_CASE_PENDING_CUSTOMER);
   JsonObject *o = last_payload(t, "interaction.moved");
   assert_non_null(o);
   assert_int_equal(json_object_get_int_member(o, "interaction"), id);
@@ -669,15 +645,15 @@ static void test_move(void **state)
   snapshot before = take_snapshot(t);
   assert_crm_ok(crm_interaction_move(t->db, id, to));
   assert_unchanged(t, before);
-  assert_int_equal(case_version(t, to), v_to + 1);
+  assert_int_equal(crm_test_case_version(t->db, to), v_to + 1);
 
   /* an outbound reply without a case moves into one without counting */
   crm_interaction_spec r = make_spec(customer, CRM_CHANNEL_EMAIL, CRM_DIRECTION_OUTBOUND);
   crm_id reply = record(t, &r);
   assert_crm_ok(crm_interaction_move(t->db, reply, from));
-  assert_int_equal(case_of_interaction(t, reply), from);
+  assert_int_equal(crm_test_case_of(t->db, reply), from);
   assert_int_equal(case_inbound(t, from), 0);
-  assert_int_equal(case_version(t, from), v_from + 2);
+  assert_int_equal(crm_test_case_version(t->db, from), v_from + 2);
   o = last_payload(t, "interaction.moved");
   assert_true(json_object_get_null_member(o, "from_case"));
   json_object_unref(o);
@@ -689,7 +665,7 @@ static void test_move_errors(void **state)
   crm_id customer = crm_test_customer(t->db, "moveerr@example.com");
   crm_interaction_spec s = make_spec(customer, CRM_CHANNEL_EMAIL, CRM_DIRECTION_INBOUND);
   crm_id id = record(t, &s);
-  crm_id case_id = case_of_interaction(t, id);
+  crm_id case_id = crm_test_case_of(t->db, id);
   snapshot before = take_snapshot(t);
   assert_crm_error(crm_interaction_move(NULL, id, case_id), CRM_EINVALID, "db");
   assert_crm_error(crm_interaction_move(t->db, 0, case_id), CRM_EINVALID, "interaction");
@@ -698,7 +674,7 @@ static void test_move_errors(void **state)
   assert_crm_error(crm_interaction_move(t->db, 9999, case_id), CRM_ENOTFOUND, "9999");
   assert_crm_error(crm_interaction_move(t->db, id, 8888), CRM_ENOTFOUND, "8888");
   assert_unchanged(t, before);
-  assert_int_equal(case_of_interaction(t, id), case_id);
+  assert_int_equal(crm_test_case_of(t->db, id), case_id);
 }
 
 /* ------------------------------------------------------------------ */

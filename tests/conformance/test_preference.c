@@ -19,15 +19,6 @@ static int may(crm_db *db, crm_id customer, crm_channel_t channel, const char *p
   return allowed;
 }
 
-static int64_t version_of(crm_db *db, crm_id id)
-{
-  crm_customer *c = NULL;
-  assert_crm_ok(crm_customer_lookup(&c, db, id));
-  int64_t v = crm_customer_version(c);
-  crm_customer_free(c);
-  return v;
-}
-
 static void test_default_is_allowed(void **state)
 {
   crm_test_db *t = *state;
@@ -72,7 +63,7 @@ static void test_set_and_read(void **state)
   p = crm_test_last_payload(t->db);
   assert_true(json_object_get_boolean_member(p, "allowed"));
   json_object_unref(p);
-  assert_int_equal(version_of(t->db, id), 3);
+  assert_int_equal(crm_test_customer_version(t->db, id), 3);
 
   /* preferences of one customer are not another's */
   crm_id other = crm_test_customer(t->db, "q@x.it");

@@ -29,15 +29,6 @@ static crm_id record_at(crm_test_db *t, crm_id customer, crm_id case_id, crm_cha
   return id;
 }
 
-static crm_id case_of(crm_test_db *t, crm_id interaction)
-{
-  crm_interaction *ix = NULL;
-  assert_crm_ok(crm_interaction_lookup(&ix, t->db, interaction));
-  crm_id c = crm_interaction_case(ix);
-  crm_interaction_free(ix);
-  return c;
-}
-
 /* Every interaction of a timeline query, in the order it yields them. */
 static GArray *collect(crm_test_db *t, const crm_timeline_query *q)
 {
@@ -85,7 +76,7 @@ static void test_s2_every_channel_newest_first(void **state)
   /* the order by postal card opens the first case */
   crm_id card = record_at(t, man, 0, CRM_CHANNEL_LETTER, CRM_DIRECTION_INBOUND, CRM_OUTCOME_NONE,
                           t0, "Order from the first catalogue");
-  crm_id order_case = case_of(t, card);
+  crm_id order_case = crm_test_case_of(t->db, card);
   crm_id mail1 = record_at(t, man, order_case, CRM_CHANNEL_EMAIL, CRM_DIRECTION_INBOUND,
                            CRM_OUTCOME_NONE, t0 + 20 * DAY, "Where is my order?");
   crm_id calls[4];
@@ -97,7 +88,7 @@ static void test_s2_every_channel_newest_first(void **state)
   /* the complaint in capitals opens the second case */
   crm_id mail2 = record_at(t, man, 0, CRM_CHANNEL_EMAIL, CRM_DIRECTION_INBOUND, CRM_OUTCOME_NONE,
                            t0 + 25 * DAY, "CANCEL MY CONTRACT");
-  crm_id cancel_case = case_of(t, mail2);
+  crm_id cancel_case = crm_test_case_of(t->db, mail2);
   assert_true(cancel_case != order_case);
   crm_id fax = record_at(t, man, cancel_case, CRM_CHANNEL_FAX, CRM_DIRECTION_INBOUND,
                          CRM_OUTCOME_NONE, t0 + 26 * DAY, "printed e-mail");
@@ -175,7 +166,7 @@ static void test_customer_timeline_includes_caseless(void **state)
   assert_ids(got, want, 2);
   g_array_unref(got);
   q.customer = 0;
-  q.case_id = case_of(t, call);
+  q.case_id = crm_test_case_of(t->db, call);
   got = collect(t, &q);
   assert_ids(got, want, 1);
   g_array_unref(got);
@@ -200,7 +191,7 @@ static crm_id many_interactions(crm_test_db *t, crm_id *case_out)
   crm_id c = crm_test_customer(t->db, "paging@example.com");
   crm_id first = record_at(t, c, 0, CRM_CHANNEL_EMAIL, CRM_DIRECTION_INBOUND, CRM_OUTCOME_NONE,
                            t->now - 200 * DAY, "long story");
-  *case_out = case_of(t, first);
+  *case_out = crm_test_case_of(t->db, first);
   assert_crm_ok(crm_begin(t->db));
   for (int i = 1; i < N_PAGED; i++) {
     int slot = (i * 389) % N_PAGED; /* 389 is prime to 1000: a permutation */
@@ -361,7 +352,7 @@ static void test_errors(void **state)
   crm_id c = crm_test_customer(t->db, "err@example.com");
   crm_id ix =
       record_at(t, c, 0, CRM_CHANNEL_EMAIL, CRM_DIRECTION_INBOUND, CRM_OUTCOME_NONE, 0, "hello");
-  crm_id case_id = case_of(t, ix);
+  crm_id case_id = crm_test_case_of(t->db, ix);
   crm_timeline_query good = CRM_TIMELINE_QUERY_INIT;
   good.customer = c;
 

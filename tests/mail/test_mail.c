@@ -64,14 +64,6 @@ static crm_case *case_lookup(crm_test_db *t, crm_id id)
   return c;
 }
 
-static crm_case_status_t case_status(crm_test_db *t, crm_id id)
-{
-  crm_case *c = case_lookup(t, id);
-  crm_case_status_t s = crm_case_status(c);
-  crm_case_free(c);
-  return s;
-}
-
 static int64_t inbound_count(crm_test_db *t, crm_id id)
 {
   crm_case *c = case_lookup(t, id);
@@ -402,7 +394,7 @@ static void test_corpus(void **state)
     const corpus_entry *e = &corpus[i];
     if (strcmp(e->file, "41-reply-after-close.eml") == 0) {
       /* a reply that comes while the case is open joins it */
-      assert_int_equal(case_status(t, 1), CRM_CASE_NEW);
+      assert_int_equal(crm_test_case_status(t->db, 1), CRM_CASE_NEW);
     }
     crm_mail_result r = ingest(t, e->file);
     check_entry(t, e, &r);
@@ -557,7 +549,7 @@ static void test_reply_reopens_resolved_case(void **state)
   assert_int_equal(r.case_id, first.case_id);
   assert_int_equal(r.reopened, 1);
   assert_int_equal(r.created_case, 0);
-  assert_int_equal(case_status(t, first.case_id), CRM_CASE_OPEN);
+  assert_int_equal(crm_test_case_status(t->db, first.case_id), CRM_CASE_OPEN);
 }
 
 static void test_reply_to_closed_case_opens_follow_up(void **state)
@@ -571,7 +563,7 @@ static void test_reply_to_closed_case_opens_follow_up(void **state)
   assert_int_not_equal(r.case_id, first.case_id);
   assert_int_equal(r.created_case, 1);
   assert_int_equal(r.reopened, 0);
-  assert_int_equal(case_status(t, first.case_id), CRM_CASE_CLOSED);
+  assert_int_equal(crm_test_case_status(t->db, first.case_id), CRM_CASE_CLOSED);
   crm_link_iterator *it = NULL;
   assert_crm_ok(crm_link_iterator_new(&it, t->db, r.case_id));
   crm_link *l = NULL;
@@ -696,7 +688,7 @@ static void test_auto_reply_joins_without_reopening(void **state)
   r = ingest_bytes(t, ooo, strlen(ooo), NULL);
   assert_int_equal(r.case_id, first.case_id);
   assert_int_equal(r.created_case, 0);
-  assert_int_equal(case_status(t, first.case_id), CRM_CASE_CLOSED);
+  assert_int_equal(crm_test_case_status(t->db, first.case_id), CRM_CASE_CLOSED);
 }
 
 static void test_unthreaded_auto_mail_gets_a_closed_case(void **state)
@@ -709,7 +701,7 @@ static void test_unthreaded_auto_mail_gets_a_closed_case(void **state)
     assert_int_equal(r.auto_generated, 1);
     assert_int_equal(r.created_case, 1);
     assert_int_equal(r.rule, CRM_MAIL_NEW_CASE);
-    assert_int_equal(case_status(t, r.case_id), CRM_CASE_CLOSED);
+    assert_int_equal(crm_test_case_status(t->db, r.case_id), CRM_CASE_CLOSED);
     assert_int_equal(inbound_count(t, r.case_id), 1);
   }
   /* each closing is in the feed: new -> closed, automatic */
@@ -721,7 +713,7 @@ static void test_precedence_only_suppresses_autoreplies(void **state)
   crm_test_db *t = *state;
   crm_mail_result r = ingest(t, "17-list.eml");
   assert_int_equal(r.auto_generated, 0);
-  assert_int_equal(case_status(t, r.case_id), CRM_CASE_NEW);
+  assert_int_equal(crm_test_case_status(t->db, r.case_id), CRM_CASE_NEW);
   assert_attribute(t, r.interaction, "mail.precedence", "list");
   assert_attribute(t, r.interaction, "mail.no_autoreply", "1");
   assert_attribute(t, r.interaction, "mail.auto_generated", NULL);
@@ -921,7 +913,7 @@ static void test_reply_threads_back(void **state)
   crm_mail_result r = ingest_bytes(t, answer, strlen(answer), NULL);
   assert_int_equal(r.rule, CRM_MAIL_IN_REPLY_TO);
   assert_int_equal(r.case_id, first.case_id);
-  assert_int_equal(case_status(t, first.case_id), CRM_CASE_OPEN);
+  assert_int_equal(crm_test_case_status(t->db, first.case_id), CRM_CASE_OPEN);
   g_free(answer);
   g_free(mid);
 

@@ -172,24 +172,6 @@ static crm_id open_case(crm_db *db, crm_id customer, const char *subject)
   return id;
 }
 
-static int64_t case_version(crm_db *db, crm_id id)
-{
-  crm_case *c = NULL;
-  assert_crm_ok(crm_case_lookup(&c, db, id));
-  int64_t v = crm_case_version(c);
-  crm_case_free(c);
-  return v;
-}
-
-static crm_case_status_t case_status(crm_db *db, crm_id id)
-{
-  crm_case *c = NULL;
-  assert_crm_ok(crm_case_lookup(&c, db, id));
-  crm_case_status_t s = crm_case_status(c);
-  crm_case_free(c);
-  return s;
-}
-
 static crm_status record(crm_id *out, crm_db *db, crm_id customer, crm_channel_t channel,
                          crm_time occurred_at, const char *external_ref)
 {
@@ -682,8 +664,8 @@ static void cases_change_state(void **state)
   pg_test *t = *state;
   crm_id ada = crm_test_customer(t->db, "ada@example.com");
   crm_id id = open_case(t->db, ada, "Broken widget");
-  assert_int_equal(case_status(t->db, id), CRM_CASE_NEW);
-  int64_t v = case_version(t->db, id);
+  assert_int_equal(crm_test_case_status(t->db, id), CRM_CASE_NEW);
+  int64_t v = crm_test_case_version(t->db, id);
   assert_crm_ok(crm_case_set_status(t->db, id, CRM_CASE_OPEN, v));
   long long rows = count_all_rows(t);
   assert_crm_error(crm_case_set_status(t->db, id, CRM_CASE_RESOLVED, v), CRM_ECONFLICT, "version");
@@ -775,7 +757,7 @@ static void queues_agents_and_assignment(void **state)
 
   crm_id ada = crm_test_customer(t->db, "ada@example.com");
   crm_id id = open_case(t->db, ada, "Invoice twice");
-  assert_crm_ok(crm_case_assign(t->db, id, q, agent, case_version(t->db, id)));
+  assert_crm_ok(crm_case_assign(t->db, id, q, agent, crm_test_case_version(t->db, id)));
   crm_case *c = NULL;
   assert_crm_ok(crm_case_lookup(&c, t->db, id));
   assert_int_equal(crm_case_queue(c), q);
@@ -873,7 +855,7 @@ static void tick_closes_resolved_cases_once(void **state)
   size_t fired = 99;
   assert_crm_ok(crm_tick(&fired, t->db, CRM_TEST_T0 + 86399));
   assert_int_equal(fired, 0);
-  assert_int_equal(case_status(t->db, id), CRM_CASE_RESOLVED);
+  assert_int_equal(crm_test_case_status(t->db, id), CRM_CASE_RESOLVED);
 
   crm_db *other = open_handle(t);
   assert_crm_ok(crm_tick(&fired, t->db, CRM_TEST_T0 + 86400));
@@ -881,8 +863,8 @@ static void tick_closes_resolved_cases_once(void **state)
   assert_crm_ok(crm_tick(&fired, other, CRM_TEST_T0 + 86400));
   assert_int_equal(fired, 0);
   crm_close(other);
-  assert_int_equal(case_status(t->db, id), CRM_CASE_CLOSED);
-  assert_int_equal(case_status(t->db, keep), CRM_CASE_NEW);
+  assert_int_equal(crm_test_case_status(t->db, id), CRM_CASE_CLOSED);
+  assert_int_equal(crm_test_case_status(t->db, keep), CRM_CASE_NEW);
 }
 
 /* ------------------------------------------------------------------ */

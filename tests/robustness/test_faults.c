@@ -84,33 +84,6 @@ static crm_id record_inbound(crm_db *db, crm_id customer, const char *subject, c
   return id;
 }
 
-static crm_id case_of(crm_db *db, crm_id interaction)
-{
-  crm_interaction *ix = NULL;
-  assert_crm_ok(crm_interaction_lookup(&ix, db, interaction));
-  crm_id c = crm_interaction_case(ix);
-  crm_interaction_free(ix);
-  return c;
-}
-
-static int64_t case_version(crm_db *db, crm_id id)
-{
-  crm_case *c = NULL;
-  assert_crm_ok(crm_case_lookup(&c, db, id));
-  int64_t v = crm_case_version(c);
-  crm_case_free(c);
-  return v;
-}
-
-static int64_t customer_version(crm_db *db, crm_id id)
-{
-  crm_customer *c = NULL;
-  assert_crm_ok(crm_customer_lookup(&c, db, id));
-  int64_t v = crm_customer_version(c);
-  crm_customer_free(c);
-  return v;
-}
-
 static crm_id open_case(crm_db *db, crm_id customer, const char *subject)
 {
   crm_case_spec spec = CRM_CASE_SPEC_INIT;
@@ -135,7 +108,7 @@ static void build_world(fixture *f)
   assert_crm_ok(crm_agent_create(&f->agent, db, "Gina", "gina@example.com"));
   assert_crm_ok(crm_agent_join(db, f->agent, f->queue, CRM_ROLE_AGENT));
   f->ix_mail = record_inbound(db, f->alice, "Where is my order?", "<m1@example.com>");
-  f->case_mail = case_of(db, f->ix_mail);
+  f->case_mail = crm_test_case_of(db, f->ix_mail);
   assert_crm_ok(crm_case_tag(db, f->case_mail, "shipping"));
   f->case_open = open_case(db, f->bob, "Invoice question");
   f->case_resolved = open_case(db, f->alice, "Password reset");
@@ -327,7 +300,7 @@ static crm_status do_customer_update(fixture *f, crm_db *db)
   spec.display_name = "Alice Adams";
   spec.organization = "Acme";
   spec.segment = "gold";
-  return crm_customer_update(db, f->alice, &spec, customer_version(f->t->db, f->alice));
+  return crm_customer_update(db, f->alice, &spec, crm_test_customer_version(f->t->db, f->alice));
 }
 
 static crm_status do_customer_set_attribute(fixture *f, crm_db *db)
@@ -393,7 +366,7 @@ static crm_status do_record_threaded(fixture *f, crm_db *db)
 
 static void check_record_threaded(fixture *f)
 {
-  assert_int_equal(case_of(f->t->db, f->out), f->case_mail);
+  assert_int_equal(crm_test_case_of(f->t->db, f->out), f->case_mail);
 }
 
 /* An inbound contact on the resolved case, within the reopen window. */
@@ -416,7 +389,7 @@ static void prepare_late(fixture *f)
 
 static void check_record_reopening(fixture *f)
 {
-  assert_int_equal(case_of(f->t->db, f->out), f->case_resolved);
+  assert_int_equal(crm_test_case_of(f->t->db, f->out), f->case_resolved);
   crm_case *c = NULL;
   assert_crm_ok(crm_case_lookup(&c, f->t->db, f->case_resolved));
   assert_int_equal(crm_case_status(c), CRM_CASE_OPEN);
@@ -431,7 +404,7 @@ static crm_status do_record_follow_up(fixture *f, crm_db *db)
 
 static void check_record_follow_up(fixture *f)
 {
-  assert_int_not_equal(case_of(f->t->db, f->out), f->case_resolved);
+  assert_int_not_equal(crm_test_case_of(f->t->db, f->out), f->case_resolved);
 }
 
 static crm_status do_record_outbound(fixture *f, crm_db *db)
@@ -497,7 +470,7 @@ static crm_status do_case_open(fixture *f, crm_db *db)
 static crm_status do_case_set_status(fixture *f, crm_db *db)
 {
   return crm_case_set_status(db, f->case_mail, CRM_CASE_PENDING_CUSTOMER,
-                             case_version(f->t->db, f->case_mail));
+                             crm_test_case_version(f->t->db, f->case_mail));
 }
 
 static crm_status do_case_resolve(fixture *f, crm_db *db)
@@ -513,7 +486,7 @@ static crm_status do_case_reopen(fixture *f, crm_db *db)
 static crm_status do_case_set_priority(fixture *f, crm_db *db)
 {
   return crm_case_set_priority(db, f->case_mail, CRM_PRIORITY_URGENT,
-                               case_version(f->t->db, f->case_mail));
+                               crm_test_case_version(f->t->db, f->case_mail));
 }
 
 static crm_status do_case_assign(fixture *f, crm_db *db)
@@ -743,7 +716,8 @@ static crm_status do_sla_policy_update(fixture *f, crm_db *db)
 static void prepare_sla_case(fixture *f)
 {
   prepare_policy(f);
-  f->case_open = case_of(f->t->db, record_inbound(f->t->db, f->bob, "Late parcel", "<sla@x>"));
+  f->case_open =
+      crm_test_case_of(f->t->db, record_inbound(f->t->db, f->bob, "Late parcel", "<sla@x>"));
   f->t->now += 600;
 }
 

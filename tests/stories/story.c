@@ -53,15 +53,6 @@ crm_id story_record(crm_db *db, const story_contact *c)
   return id;
 }
 
-crm_id story_case_of(crm_db *db, crm_id interaction)
-{
-  crm_interaction *ix = NULL;
-  assert_crm_ok(crm_interaction_lookup(&ix, db, interaction));
-  crm_id c = crm_interaction_case(ix);
-  crm_interaction_free(ix);
-  return c;
-}
-
 crm_case *story_case(crm_db *db, crm_id case_id)
 {
   crm_case *c = NULL;

@@ -35,9 +35,6 @@ typedef struct {
 } story_contact;
 crm_id story_record(crm_db *db, const story_contact *c);
 
-/* The case an interaction was filed into. */
-crm_id story_case_of(crm_db *db, crm_id interaction);
-
 /* A case (owned: crm_case_free). */
 crm_case *story_case(crm_db *db, crm_id case_id);
 

@@ -115,7 +115,7 @@ static int play(void **state)
 
   /* Monday 2 November, 09:15: the first call opens the line case. */
   s->call1 = phone_call(s, story_rome(2026, 11, 2, 9, 15), 0, "Line drops, slow transfers");
-  s->line_case = story_case_of(db, s->call1);
+  s->line_case = crm_test_case_of(db, s->call1);
   assert_crm_ok(crm_case_assign(db, s->line_case, s->tech, s->luca, 0));
   faq_answer(s, story_rome(2026, 11, 2, 9, 25));
 
@@ -201,9 +201,9 @@ static void calls_and_email_on_one_case_billing_on_another(void **state)
 {
   story *s = *state;
   crm_db *db = s->t->db;
-  assert_int_equal(story_case_of(db, s->call1), s->line_case);
-  assert_int_equal(story_case_of(db, s->call2), s->line_case);
-  assert_int_equal(story_case_of(db, s->mail), s->line_case);
+  assert_int_equal(crm_test_case_of(db, s->call1), s->line_case);
+  assert_int_equal(crm_test_case_of(db, s->call2), s->line_case);
+  assert_int_equal(crm_test_case_of(db, s->mail), s->line_case);
 
   /* the line case's own timeline: the reply, the e-mail, two calls (and
      the agents' two FAQ notes), newest first, all of this customer */

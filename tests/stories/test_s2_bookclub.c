@@ -38,7 +38,7 @@ static crm_id record(story *s, crm_channel_t channel, crm_outcome_t outcome, con
 
 static crm_id case_of(story *s, crm_id interaction)
 {
-  return story_case_of(s->t->db, interaction);
+  return crm_test_case_of(s->t->db, interaction);
 }
 
 /* The whole episode: every contact of the story, in the order it happened. */

@@ -225,7 +225,7 @@ static void caller_is_matched_and_sees_status_and_cause(void **state)
                         .outcome = CRM_OUTCOME_ANSWERED,
                         .subject = "No line since last night"};
   crm_id ix = story_record(db, &call);
-  assert_int_equal(story_case_of(db, ix), s->cases[CALLER]);
+  assert_int_equal(crm_test_case_of(db, ix), s->cases[CALLER]);
 
   /* a subscriber on another cabinet is covered by nothing */
   assert_crm_ok(crm_incident_match(&it, db, s->elsewhere));

@@ -76,7 +76,7 @@ static int play(void **state)
                         .channel = CRM_CHANNEL_EMAIL,
                         .subject = "The modem does not sync",
                         .external_ref = "<modem-1@example.it>"};
-  s->mail_case = story_case_of(db, anna_does(s, story_rome(2026, 11, 9, 10, 0), &mail));
+  s->mail_case = crm_test_case_of(db, anna_does(s, story_rome(2026, 11, 9, 10, 0), &mail));
   story_contact reply = {.customer = s->anna,
                          .case_id = s->mail_case,
                          .agent = s->agent,
@@ -102,7 +102,7 @@ static int play(void **state)
     crm_id ix = ivr_call(s, s->callers[i], 0, CRM_OUTCOME_ABANDONED, depths[i]);
     if (i == 0) {
       g_array_append_val(s->anna_contacts, ix);
-      s->ivr_case = story_case_of(db, ix);
+      s->ivr_case = crm_test_case_of(db, ix);
     }
   }
   s->t->now = story_rome(2026, 11, 18, 9, 45);
@@ -138,7 +138,7 @@ static int play(void **state)
                         .channel = CRM_CHANNEL_CHAT,
                         .outcome = CRM_OUTCOME_ANSWERED,
                         .subject = "When does the courier come?"};
-  s->chat_case = story_case_of(db, anna_does(s, story_rome(2026, 11, 19, 16, 0), &chat));
+  s->chat_case = crm_test_case_of(db, anna_does(s, story_rome(2026, 11, 19, 16, 0), &chat));
   *state = s;
   return 0;
 }

@@ -69,7 +69,7 @@ static crm_id first_contact(story *s, int k, const char *email, crm_channel_t ch
                      .channel = channel,
                      .outcome = sync ? CRM_OUTCOME_ANSWERED : CRM_OUTCOME_NONE,
                      .subject = "A question"};
-  s->cases[k] = story_case_of(s->t->db, story_record(s->t->db, &c));
+  s->cases[k] = crm_test_case_of(s->t->db, story_record(s->t->db, &c));
   return s->cases[k];
 }
 
