@@ -130,6 +130,13 @@ static crm_id named_customer(crm_db *db, const char *name)
   return id;
 }
 
+static void rename_customer(crm_db *db, crm_id id, const char *name)
+{
+  crm_customer_update_spec u = CRM_CUSTOMER_UPDATE_SPEC_INIT;
+  u.display_name = name;
+  assert_crm_ok(crm_customer_update(db, id, &u, 0));
+}
+
 /* ------------------------------------------------------------------ */
 /* matching                                                             */
 
@@ -582,6 +589,49 @@ static void test_erasure(void **state)
   assert_int_equal(count(t->db, "rimborso", 0), 2);
 }
 
+/* ------------------------------------------------------------------ */
+/* transactions                                                         */
+
+/* Inside crm_begin a search sees the transaction's own writes with their
+   latest texts, before and after it has searched once; a rollback takes
+   them out of the index again. */
+static void test_open_transaction(void **state)
+{
+  crm_test_db *t = *state;
+  assert_crm_ok(crm_begin(t->db));
+  /* written and renamed before any search */
+  crm_id a = named_customer(t->db, "Zebulon Adriatico");
+  rename_customer(t->db, a, "Quintilio Adriatico");
+  crm_id c = open_case(t->db, a, "Lavatrice rumorosa", 0);
+  note(t->db, a, c, "Rumore", "La lavatrice fa un rumore metallico");
+  assert_int_equal(count(t->db, "Zebulon", 0), 0);
+  assert_int_equal(count(t->db, "Quintilio", CU), 1);
+  assert_int_equal(count(t->db, "metallico", IX), 1);
+  assert_int_equal(count(t->db, "rumorosa", CS), 1);
+  /* renamed again after a search */
+  rename_customer(t->db, a, "Ottavio Adriatico");
+  assert_int_equal(count(t->db, "Quintilio", 0), 0);
+  assert_int_equal(count(t->db, "Ottavio", CU), 1);
+  assert_crm_ok(crm_commit(t->db));
+  assert_int_equal(count(t->db, "Ottavio", CU), 1);
+  assert_int_equal(count(t->db, "Adriatico", CU), 1);
+  assert_int_equal(count(t->db, "Quintilio", 0), 0);
+  assert_int_equal(count(t->db, "Zebulon", 0), 0);
+
+  /* rolled back: neither searchable inside after a search, nor after */
+  assert_crm_ok(crm_begin(t->db));
+  crm_id b = named_customer(t->db, "Ermenegildo Tirreno");
+  assert_true(b > a);
+  assert_int_equal(count(t->db, "Ermenegildo", CU), 1);
+  assert_crm_ok(crm_rollback(t->db));
+  assert_int_equal(count(t->db, "Ermenegildo", 0), 0);
+  /* the id the rolled-back customer had is given again, and indexed */
+  crm_id d = named_customer(t->db, "Ermenegildo Ionio");
+  assert_int_equal(count(t->db, "Ermenegildo", CU), 1);
+  assert_int_equal(count(t->db, "Tirreno", 0), 0);
+  assert_true(d > a);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -595,6 +645,7 @@ int main(void)
       cmocka_unit_test_setup_teardown(test_arguments, crm_test_setup, crm_test_teardown),
       cmocka_unit_test_setup_teardown(test_permissions, crm_test_setup, crm_test_teardown),
       cmocka_unit_test_setup_teardown(test_erasure, crm_test_setup, crm_test_teardown),
+      cmocka_unit_test_setup_teardown(test_open_transaction, crm_test_setup, crm_test_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,8 +1,9 @@
 /*
  * What only the SQLite backend promises: the schema version, a newer file
  * left untouched (CRM_EVERSION), WAL and synchronous modes, persistence
- * across close/open, a file that is not a database, and one database per
- * ":memory:" handle.
+ * across close/open, a file that is not a database, one database per
+ * ":memory:" handle, and search indexes that match their tables after an
+ * upgrade from the first schema.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -73,6 +74,7 @@ static void test_newer_schema_is_refused_and_untouched(void **state)
 
   /* A later libcrm bumped the schema: simulate it, checkpoint, remove the WAL. */
   sqlite3 *raw = raw_open(t->path);
+  int ours = raw_int(raw, "PRAGMA user_version");
   assert_int_equal(sqlite3_exec(raw, "PRAGMA user_version = 999; PRAGMA journal_mode = DELETE;",
                                 NULL, NULL, NULL),
                    SQLITE_OK);
@@ -96,7 +98,7 @@ static void test_newer_schema_is_refused_and_untouched(void **state)
 
   /* Back to our version: it opens again with the data intact. */
   raw = raw_open(t->path);
-  char *sql = g_strdup_printf("PRAGMA user_version = %d", 1);
+  char *sql = g_strdup_printf("PRAGMA user_version = %d", ours);
   assert_int_equal(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
   g_free(sql);
   sqlite3_close(raw);
@@ -203,6 +205,90 @@ static void test_busy_when_another_handle_holds_the_write_lock(void **state)
   crm_close(impatient);
 }
 
+/* How many hits a search for `query` has. */
+static int hits(crm_db *db, const char *query)
+{
+  crm_search_iterator *it = NULL;
+  assert_crm_ok(crm_search(&it, db, query, NULL));
+  crm_search_hit *h = NULL;
+  int n = 0;
+  while (crm_search_next(&h, it) == CRM_OK) {
+    n++;
+    crm_search_hit_free(h);
+  }
+  crm_search_iterator_free(it);
+  return n;
+}
+
+/* FTS5's own check that each index holds exactly its table's texts. */
+static void assert_indexes_match_tables(const char *path)
+{
+  sqlite3 *raw = raw_open(path);
+  const char *tables[] = {"interactions_fts", "cases_fts", "customers_fts"};
+  for (size_t i = 0; i < G_N_ELEMENTS(tables); i++) {
+    char *sql = sqlite3_mprintf("INSERT INTO %s (%s, rank) VALUES ('integrity-check', 1)",
+                                tables[i], tables[i]);
+    int rc = sqlite3_exec(raw, sql, NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+      fail_msg("%s: %s", tables[i], sqlite3_errmsg(raw));
+    sqlite3_free(sql);
+  }
+  sqlite3_close(raw);
+}
+
+/* A database of the first schema, whose triggers indexed every row as it
+   was written, takes the second (rows indexed at commit): what it held
+   stays searchable, what comes after is indexed, and the indexes match
+   their tables throughout. */
+static void test_search_indexes_across_the_upgrade(void **state)
+{
+  crm_test_db *t = *state;
+  crm_id first = 0;
+  assert_crm_ok(crm_customer_create(&first, t->db, "Bartolomeo Primo"));
+  crm_close(t->db);
+  t->db = NULL;
+
+  /* back to schema 1: its triggers (bodies aside) and no search_indexed
+     (dropping it drops the catch-up triggers on it) */
+  sqlite3 *raw = raw_open(t->path);
+  GString *sql = g_string_new("BEGIN; DROP TABLE search_indexed;");
+  const char *tables[] = {"interactions", "cases", "customers"};
+  const char *events[] = {"insert", "delete", "update"};
+  for (size_t i = 0; i < G_N_ELEMENTS(tables); i++) {
+    for (size_t e = 0; e < G_N_ELEMENTS(events); e++)
+      g_string_append_printf(sql,
+                             "DROP TRIGGER %s_fts_%s; CREATE TRIGGER %s_fts_%s AFTER %s ON %s "
+                             "BEGIN SELECT 1; END;",
+                             tables[i], events[e], tables[i], events[e], events[e], tables[i]);
+  }
+  g_string_append(sql, "PRAGMA user_version = 1; COMMIT;");
+  if (sqlite3_exec(raw, sql->str, NULL, NULL, NULL) != SQLITE_OK)
+    fail_msg("%s", sqlite3_errmsg(raw));
+  g_string_free(sql, TRUE);
+  sqlite3_close(raw);
+
+  crm_test_db_reopen(t);
+  raw = raw_open(t->path);
+  assert_true(raw_int(raw, "PRAGMA user_version") > 1);
+  assert_int_equal(raw_int(raw, "SELECT upto FROM search_indexed WHERE tbl = 'customers'"), first);
+  sqlite3_close(raw);
+  assert_int_equal(hits(t->db, "Bartolomeo"), 1);
+
+  crm_id second = 0;
+  assert_crm_ok(crm_customer_create(&second, t->db, "Bartolomeo Secondo"));
+  assert_crm_ok(crm_begin(t->db));
+  crm_id third = 0;
+  assert_crm_ok(crm_customer_create(&third, t->db, "Bartolomeo Terzo"));
+  crm_customer_update_spec u = CRM_CUSTOMER_UPDATE_SPEC_INIT;
+  u.display_name = "Bortolo Primo"; /* indexed before: re-indexed by its trigger */
+  assert_crm_ok(crm_customer_update(t->db, first, &u, 0));
+  assert_crm_ok(crm_commit(t->db));
+  assert_int_equal(hits(t->db, "Bartolomeo"), 2);
+  assert_int_equal(hits(t->db, "Bortolo"), 1);
+  assert_int_equal(hits(t->db, "Terzo"), 1);
+  assert_indexes_match_tables(t->path);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -222,6 +308,8 @@ int main(void)
                                       crm_test_teardown),
       cmocka_unit_test_setup_teardown(test_busy_when_another_handle_holds_the_write_lock,
                                       crm_test_setup, crm_test_teardown),
+      cmocka_unit_test_setup_teardown(test_search_indexes_across_the_upgrade, crm_test_setup,
+                                      crm_test_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -308,7 +308,9 @@ static crm_status sqlite_begin(crm_backend *b, int write)
 
 static crm_status sqlite_commit(crm_backend *b)
 {
-  return run_cached(CRM_SQLITE(b), "COMMIT", "committing");
+  crm_sqlite *s = CRM_SQLITE(b);
+  crm_status st = crm__sqlite_search_catch_up(s);
+  return st == CRM_OK ? run_cached(s, "COMMIT", "committing") : st;
 }
 
 static crm_status sqlite_rollback(crm_backend *b)

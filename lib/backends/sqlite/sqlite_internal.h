@@ -201,6 +201,10 @@ crm_status crm__sqlite_link_list_to(crm_backend *b, crm_id to, int kind, crm_id 
 /* sqlite_search.c: full-text search (FTS5) */
 /* Register the search's rank function (crm_rank) on the connection. */
 crm_status crm__sqlite_search_register(crm_sqlite *s);
+/* Index the rows written in this write transaction that the search
+   indexes do not hold yet; nothing outside a write transaction. Runs
+   before every COMMIT and before a search. */
+crm_status crm__sqlite_search_catch_up(crm_sqlite *s);
 crm_status crm__sqlite_search(crm_backend *b, const crm_search_spec *q, unsigned int limit,
                               crm_row_fn cb, void *payload);
 

@@ -10,26 +10,50 @@
  */
 #include "sqlite_internal.h"
 
+/* clang-format off */
 /* An FTS5 index over `cols` of `table` (rowid: id), and the triggers that
    keep it in step: an update re-indexes only when one of `watched` changed. */
 #define FTS_TOKENIZER "tokenize = 'unicode61 remove_diacritics 2'"
-#define FTS(table, cols, watched)                                                                \
-  "CREATE VIRTUAL TABLE " #table "_fts USING fts5(" cols ", content = '" #table "',"             \
-  " content_rowid = 'id', " FTS_TOKENIZER ");"                                                   \
-  "CREATE TRIGGER " #table "_fts_insert AFTER INSERT ON " #table " BEGIN"                        \
-  "  INSERT INTO " #table "_fts (rowid, " cols ") SELECT new.id, " FTS_NEW_##table               \
-      "; END;"                                                                                   \
-      "CREATE TRIGGER " #table "_fts_delete AFTER DELETE ON " #table " BEGIN"                    \
-      "  INSERT INTO " #table "_fts (" #table "_fts, rowid, " cols ")"                           \
-      "  SELECT 'delete', old.id, " FTS_OLD_##table                                              \
-      "; END;"                                                                                   \
-      "CREATE TRIGGER " #table "_fts_update AFTER UPDATE OF " watched " ON " #table              \
-      " WHEN " FTS_CHANGED_##table                                                               \
-      " BEGIN"                                                                                   \
-      "  INSERT INTO " #table "_fts (" #table "_fts, rowid, " cols ")"                           \
-      "  SELECT 'delete', old.id, " FTS_OLD_##table ";"                                          \
-                                                    "  INSERT INTO " #table "_fts (rowid, " cols \
-                                                    ") SELECT new.id, " FTS_NEW_##table "; END;"
+#define FTS(table, cols, watched)                                                               \
+  "CREATE VIRTUAL TABLE " #table "_fts USING fts5(" cols ", content = '" #table "',"            \
+  " content_rowid = 'id', " FTS_TOKENIZER ");"                                                  \
+  "CREATE TRIGGER " #table "_fts_insert AFTER INSERT ON " #table " BEGIN"                       \
+  "  INSERT INTO " #table "_fts (rowid, " cols ") SELECT new.id, " FTS_NEW_##table "; END;"     \
+  "CREATE TRIGGER " #table "_fts_delete AFTER DELETE ON " #table " BEGIN"                       \
+  "  INSERT INTO " #table "_fts (" #table "_fts, rowid, " cols ")"                              \
+  "  SELECT 'delete', old.id, " FTS_OLD_##table "; END;"                                        \
+  "CREATE TRIGGER " #table "_fts_update AFTER UPDATE OF " watched " ON " #table                 \
+  " WHEN " FTS_CHANGED_##table " BEGIN"                                                         \
+  "  INSERT INTO " #table "_fts (" #table "_fts, rowid, " cols ")"                              \
+  "  SELECT 'delete', old.id, " FTS_OLD_##table ";"                                             \
+  "  INSERT INTO " #table "_fts (rowid, " cols ") SELECT new.id, " FTS_NEW_##table "; END;"
+
+/* Migration 2's triggers for the same index: a row above the table's
+   search_indexed.upto waits for the catch-up at commit (a trigger on
+   search_indexed indexes the rows between the old and the new mark). */
+#define FTS_INDEXED(table, row) \
+  row ".id <= (SELECT upto FROM search_indexed WHERE tbl = '" #table "')"
+#define FTS_AT_COMMIT(table, cols, watched)                                                     \
+  "DROP TRIGGER " #table "_fts_insert;"                                                         \
+  "DROP TRIGGER " #table "_fts_delete;"                                                         \
+  "DROP TRIGGER " #table "_fts_update;"                                                         \
+  "CREATE TRIGGER " #table "_fts_insert AFTER INSERT ON " #table                                \
+  "  WHEN " FTS_INDEXED(table, "new") " BEGIN"                                                  \
+  "  INSERT INTO " #table "_fts (rowid, " cols ") SELECT new.id, " FTS_NEW_##table "; END;"     \
+  "CREATE TRIGGER " #table "_fts_delete AFTER DELETE ON " #table                                \
+  "  WHEN " FTS_INDEXED(table, "old") " BEGIN"                                                  \
+  "  INSERT INTO " #table "_fts (" #table "_fts, rowid, " cols ")"                              \
+  "  SELECT 'delete', old.id, " FTS_OLD_##table "; END;"                                        \
+  "CREATE TRIGGER " #table "_fts_update AFTER UPDATE OF " watched " ON " #table                 \
+  "  WHEN (" FTS_CHANGED_##table ") AND " FTS_INDEXED(table, "old") " BEGIN"                    \
+  "  INSERT INTO " #table "_fts (" #table "_fts, rowid, " cols ")"                              \
+  "  SELECT 'delete', old.id, " FTS_OLD_##table ";"                                             \
+  "  INSERT INTO " #table "_fts (rowid, " cols ") SELECT new.id, " FTS_NEW_##table "; END;"     \
+  "CREATE TRIGGER " #table "_fts_catch_up AFTER UPDATE OF upto ON search_indexed"               \
+  "  WHEN new.tbl = '" #table "' BEGIN"                                                         \
+  "  INSERT INTO " #table "_fts (rowid, " cols ") SELECT id, " cols " FROM " #table             \
+  "  WHERE id > old.upto AND id <= new.upto ORDER BY id; END;"
+
 #define FTS_NEW_interactions     "new.subject, new.body"
 #define FTS_OLD_interactions     "old.subject, old.body"
 #define FTS_CHANGED_interactions "old.subject IS NOT new.subject OR old.body IS NOT new.body"
@@ -39,6 +63,7 @@
 #define FTS_NEW_customers        "new.display_name"
 #define FTS_OLD_customers        "old.display_name"
 #define FTS_CHANGED_customers    "old.display_name IS NOT new.display_name"
+/* clang-format on */
 
 static const char *const migrations[] = {
     /* 1: the foundation */
@@ -203,6 +228,21 @@ static const char *const migrations[] = {
     "CREATE INDEX cases_status_created ON cases (status, created_at);"
     "CREATE INDEX interactions_report ON interactions"
     "  (occurred_at, direction, channel, outcome, case_id);",
+
+    /* 2: search indexes catch up at commit. FTS5 writes its pending
+       tokens out as a new segment at every savepoint and statement
+       journal, so indexing each row as it was written made one segment
+       per row (and merges of them) inside a long transaction. Rows above
+       search_indexed.upto are indexed by crm__sqlite_search_catch_up, in
+       one statement before COMMIT; rows at or below it (already indexed,
+       or given an old id again) keep being indexed by the triggers. */
+    "CREATE TABLE search_indexed (tbl TEXT PRIMARY KEY, upto INTEGER NOT NULL) WITHOUT ROWID;"
+    "INSERT INTO search_indexed (tbl, upto)"
+    "  SELECT 'interactions', coalesce(max(id), 0) FROM interactions UNION ALL"
+    "  SELECT 'cases', coalesce(max(id), 0) FROM cases UNION ALL"
+    "  SELECT 'customers', coalesce(max(id), 0) FROM customers;" FTS_AT_COMMIT(
+        interactions, "subject, body", "subject, body") FTS_AT_COMMIT(cases, "subject", "subject")
+        FTS_AT_COMMIT(customers, "display_name", "display_name"),
 };
 
 const int crm__sqlite_schema_version = (int)(sizeof migrations / sizeof migrations[0]);
