@@ -253,16 +253,18 @@ static crm_status check_spec(const crm_case_spec *spec)
 
 static crm_status emit_created(crm_db *db, const crm_case_row *row, crm_id follow_up_of)
 {
-  JsonObject *o = case_payload(row->id);
-  crm__json_set_id(o, "customer", row->customer);
-  crm__json_set_str(o, "subject", row->subject);
-  json_object_set_string_member(o, "kind", crm_case_kind_name((crm_case_kind_t)row->kind));
-  json_object_set_string_member(o, "priority", crm_priority_name((crm_priority_t)row->priority));
-  crm__json_set_id(o, "queue", row->queue);
-  crm__json_set_id(o, "assignee", row->assignee);
+  crm__payload p;
+  crm__payload_init(&p);
+  crm__payload_id(&p, "case", row->id);
+  crm__payload_id(&p, "customer", row->customer);
+  crm__payload_str(&p, "subject", row->subject);
+  crm__payload_str(&p, "kind", crm_case_kind_name((crm_case_kind_t)row->kind));
+  crm__payload_str(&p, "priority", crm_priority_name((crm_priority_t)row->priority));
+  crm__payload_id(&p, "queue", row->queue);
+  crm__payload_id(&p, "assignee", row->assignee);
   if (follow_up_of > 0)
-    crm__json_set_id(o, "follow_up_of", follow_up_of);
-  return case_emit(db, "case.created", row->id, o);
+    crm__payload_id(&p, "follow_up_of", follow_up_of);
+  return crm__event_emit_payload(db, "case.created", "case", row->id, &p);
 }
 
 static crm_status insert_link(crm_db *db, crm_id from, int kind, crm_id to)

@@ -182,10 +182,11 @@ static crm_status insert_customer(crm_id *out, crm_db *db, const char *display_n
   row.created_at = row.updated_at = now;
   row.version = 1;
   CRM__TRY(CRM__OPS(db)->customer_insert(CRM__B(db), &row));
-  JsonObject *o = json_object_new();
-  crm__json_set_id(o, "customer", row.id);
-  crm__json_set_str(o, "display_name", display_name);
-  CRM__TRY(crm__event_emit(db, "customer.created", "customer", row.id, o));
+  crm__payload p;
+  crm__payload_init(&p);
+  crm__payload_id(&p, "customer", row.id);
+  crm__payload_str(&p, "display_name", display_name);
+  CRM__TRY(crm__event_emit_payload(db, "customer.created", "customer", row.id, &p));
   *out = row.id;
   return CRM_OK;
 }

@@ -204,6 +204,17 @@ crm_status crm__customer_keys_refresh(crm_db *db, crm_id customer)
   return st;
 }
 
+crm_status crm__customer_keys_added(crm_db *db, crm_id customer, crm_identity_kind_t kind,
+                                    const char *value)
+{
+  key_set ks = key_set_new(db);
+  crm_identity_row identity = {customer, (int)kind, (char *)value, 0};
+  key_of_identity(&identity, &ks);
+  guint added = g_hash_table_size(ks.keys);
+  g_hash_table_unref(ks.keys);
+  return added ? crm__customer_keys_refresh(db, customer) : CRM_OK;
+}
+
 /* ------------------------------------------------------------------ */
 /* the duplicate object and iterator                                    */
 

@@ -26,6 +26,11 @@ crm_status crm__customer_merged_error(crm_db *db, crm_id merged);
  * and erased customers have none.
  */
 crm_status crm__customer_keys_refresh(crm_db *db, crm_id customer);
+/* The same after the customer gained one identity: its keys are the old
+   ones and this identity's, so nothing is read or written when the
+   identity makes no key (most addresses and numbers do not). */
+crm_status crm__customer_keys_added(crm_db *db, crm_id customer, crm_identity_kind_t kind,
+                                    const char *value);
 
 /* Read a customer row; CRM_ENOTFOUND names the id (customer_merge.c). */
 crm_status crm__customer_row(crm_db *db, crm_id id, crm_customer_row *row);

@@ -256,10 +256,15 @@ crm_status crm__email_normalize(char **out, const char *value, const char *what)
     g_free(trimmed);
     return st;
   }
-  /* lower-case, then compose, so "citta\u0300" and "citt\u00e0" are one domain */
-  char *lower = g_utf8_strdown(trimmed, -1);
-  *out = g_utf8_normalize(lower, -1, G_NORMALIZE_NFC);
-  g_free(lower);
+  /* lower-case, then compose, so "citta\u0300" and "citt\u00e0" are one
+     domain; ASCII, the common case, is already composed */
+  if (g_str_is_ascii(trimmed)) {
+    *out = g_ascii_strdown(trimmed, -1);
+  } else {
+    char *lower = g_utf8_strdown(trimmed, -1);
+    *out = g_utf8_normalize(lower, -1, G_NORMALIZE_NFC);
+    g_free(lower);
+  }
   g_free(trimmed);
   return CRM_OK;
 }

@@ -46,76 +46,25 @@ void crm__json_set_str(JsonObject *o, const char *name, const char *s)
     json_object_set_null_member(o, name);
 }
 
-/* Text json-glib writes as it is: printable ASCII but the quote and the
-   backslash, and UTF-8 beyond ASCII (the caller checked it is valid). */
-static int json_plain(const char *s)
-{
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-    if (*p < 0x20 || *p == '"' || *p == '\\' || *p == 0x7f)
-      return 0;
-  return 1;
-}
-
-/*
- * The common payload, a flat object of integers, plain strings, booleans
- * and nulls, written without a JsonGenerator (the figures of the ingest
- * benchmark): the same text json_to_string writes (tests/unit checks).
- * 0 when the payload has anything else (json-glib writes those).
- */
-static int json_text_flat(GString *out, JsonObject *o)
-{
-  JsonObjectIter it;
-  const char *name;
-  JsonNode *node;
-  g_string_append_c(out, '{');
-  int first = 1;
-  json_object_iter_init_ordered(&it, o);
-  while (json_object_iter_next_ordered(&it, &name, &node)) {
-    if (!json_plain(name))
-      return 0;
-    g_string_append(out, first ? "\"" : ",\"");
-    g_string_append(out, name);
-    g_string_append(out, "\":");
-    first = 0;
-    if (JSON_NODE_HOLDS_NULL(node)) {
-      g_string_append(out, "null");
-      continue;
-    }
-    if (!JSON_NODE_HOLDS_VALUE(node))
-      return 0;
-    switch (json_node_get_value_type(node)) {
-    case G_TYPE_INT64:
-      g_string_append_printf(out, "%" G_GINT64_FORMAT, json_node_get_int(node));
-      break;
-    case G_TYPE_BOOLEAN:
-      g_string_append(out, json_node_get_boolean(node) ? "true" : "false");
-      break;
-    case G_TYPE_STRING: {
-      const char *v = json_node_get_string(node);
-      if (!json_plain(v))
-        return 0;
-      g_string_append_c(out, '"');
-      g_string_append(out, v);
-      g_string_append_c(out, '"');
-      break;
-    }
-    default:
-      return 0;
-    }
-  }
-  g_string_append_c(out, '}');
-  return 1;
-}
-
+/* A flat payload (integers, strings, booleans, nulls) is written by
+   crm__payload, anything else by json-glib's generator: the same text. */
 char *crm__json_text(JsonObject *payload)
 {
   JsonObject *o = payload ? payload : json_object_new();
-  GString *out = g_string_sized_new(256);
-  if (json_text_flat(out, o)) {
+  crm__payload flat;
+  crm__payload_init(&flat);
+  JsonObjectIter it;
+  const char *name;
+  JsonNode *node;
+  int is_flat = 1;
+  json_object_iter_init_ordered(&it, o);
+  while (is_flat && json_object_iter_next_ordered(&it, &name, &node))
+    is_flat = crm__payload_add(&flat, name, node);
+  if (is_flat) {
     json_object_unref(o);
-    return g_string_free(out, FALSE);
+    return crm__payload_end(&flat);
   }
-  g_string_free(out, TRUE);
+  crm__payload_clear(&flat);
   JsonNode *root = json_node_new(JSON_NODE_OBJECT);
   json_node_take_object(root, o);
   char *text = json_to_string(root, FALSE);
@@ -123,11 +72,11 @@ char *crm__json_text(JsonObject *payload)
   return text;
 }
 
-crm_status crm__event_emit(crm_db *db, const char *kind, const char *entity, crm_id entity_id,
-                           JsonObject *payload)
+/* The event row of `text` (taken) appended, and kept for the subscribers. */
+static crm_status emit_text(crm_db *db, const char *kind, const char *entity, crm_id entity_id,
+                            char *text)
 {
   g_return_val_if_fail(db->call_depth > 0 || db->explicit_txn, CRM_ERROR);
-  char *text = crm__json_text(payload);
   crm_event_row row = {0};
   row.time = crm_now(db);
   row.actor = db->actor;
@@ -140,6 +89,18 @@ crm_status crm__event_emit(crm_db *db, const char *kind, const char *entity, crm
     g_ptr_array_add(db->pending, event_from_row(&row));
   g_free(text);
   return st;
+}
+
+crm_status crm__event_emit(crm_db *db, const char *kind, const char *entity, crm_id entity_id,
+                           JsonObject *payload)
+{
+  return emit_text(db, kind, entity, entity_id, crm__json_text(payload));
+}
+
+crm_status crm__event_emit_payload(crm_db *db, const char *kind, const char *entity,
+                                   crm_id entity_id, crm__payload *payload)
+{
+  return emit_text(db, kind, entity, entity_id, crm__payload_end(payload));
 }
 
 /* ------------------------------------------------------------------ */

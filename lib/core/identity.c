@@ -125,11 +125,12 @@ static crm_status identity_args(char **normalized, crm_db *db, crm_id customer,
 static crm_status identity_event(crm_db *db, const char *event_kind, crm_id customer,
                                  crm_identity_kind_t kind, const char *value)
 {
-  JsonObject *o = json_object_new();
-  crm__json_set_id(o, "customer", customer);
-  crm__json_set_str(o, "kind", crm_identity_kind_name(kind));
-  crm__json_set_str(o, "value", value);
-  return crm__event_emit(db, event_kind, "customer", customer, o);
+  crm__payload p;
+  crm__payload_init(&p);
+  crm__payload_id(&p, "customer", customer);
+  crm__payload_str(&p, "kind", crm_identity_kind_name(kind));
+  crm__payload_str(&p, "value", value);
+  return crm__event_emit_payload(db, event_kind, "customer", customer, &p);
 }
 
 static crm_status identity_taken(crm_identity_kind_t kind, const char *value, crm_id owner)
@@ -146,7 +147,7 @@ crm_status crm__identity_insert(crm_db *db, crm_id customer, crm_identity_kind_t
 {
   crm_identity_row row = {customer, (int)kind, (char *)normalized, crm_now(db)};
   CRM__TRY(CRM__OPS(db)->identity_insert(CRM__B(db), &row, owner));
-  CRM__TRY(crm__customer_keys_refresh(db, customer));
+  CRM__TRY(crm__customer_keys_added(db, customer, kind, normalized));
   return identity_event(db, "customer.identity_added", customer, kind, normalized);
 }
 

@@ -205,20 +205,6 @@ static crm_status ref_taken(crm_channel_t channel, const char *ref, crm_id exist
   return CRM_EEXISTS;
 }
 
-/* CRM_EEXISTS (and *existing) when the channel already has this reference. */
-static crm_status check_ref_unused(crm_id *existing, crm_db *db, crm_channel_t channel,
-                                   const char *ref)
-{
-  crm_id found = 0;
-  crm_status st = CRM__OPS(db)->interaction_find_ref(CRM__B(db), (int)channel, ref, &found);
-  if (st == CRM_ENOTFOUND)
-    return CRM_OK;
-  if (st != CRM_OK)
-    return st;
-  *existing = found;
-  return ref_taken(channel, ref, found);
-}
-
 /* The case of the interaction recorded as `ref` on `channel` (0: any); 0 if none. */
 static crm_status case_of_ref(crm_id *out, crm_db *db, int channel, const char *ref)
 {
@@ -291,17 +277,18 @@ static crm_status file_interaction(crm_id *filed, int *created, crm_db *db,
 
 static crm_status emit_recorded(crm_db *db, const crm_interaction_row *row)
 {
-  JsonObject *o = json_object_new();
-  crm__json_set_id(o, "interaction", row->id);
-  crm__json_set_id(o, "customer", row->customer);
-  crm__json_set_id(o, "case", row->case_id);
-  json_object_set_string_member(o, "channel", crm_channel_name(row->channel));
-  json_object_set_string_member(o, "direction", crm_direction_name(row->direction));
-  crm__json_set_str(o, "outcome",
-                    row->outcome == CRM_OUTCOME_NONE ? NULL : crm_outcome_name(row->outcome));
-  json_object_set_int_member(o, "occurred_at", row->occurred_at);
-  crm__json_set_str(o, "external_ref", row->external_ref);
-  return crm__event_emit(db, "interaction.recorded", "interaction", row->id, o);
+  crm__payload p;
+  crm__payload_init(&p);
+  crm__payload_id(&p, "interaction", row->id);
+  crm__payload_id(&p, "customer", row->customer);
+  crm__payload_id(&p, "case", row->case_id);
+  crm__payload_str(&p, "channel", crm_channel_name(row->channel));
+  crm__payload_str(&p, "direction", crm_direction_name(row->direction));
+  crm__payload_str(&p, "outcome",
+                   row->outcome == CRM_OUTCOME_NONE ? NULL : crm_outcome_name(row->outcome));
+  crm__payload_int(&p, "occurred_at", row->occurred_at);
+  crm__payload_str(&p, "external_ref", row->external_ref);
+  return crm__event_emit_payload(db, "interaction.recorded", "interaction", row->id, &p);
 }
 
 static crm_status record_locked(crm_id *out, crm_id *existing, crm_db *db,
@@ -312,8 +299,6 @@ static crm_status record_locked(crm_id *out, crm_id *existing, crm_db *db,
     CRM__TRY(crm__interaction_case_exists(db, s->case_id));
   if (s->agent)
     CRM__TRY(crm__agent_exists(db, s->agent));
-  if (s->external_ref)
-    CRM__TRY(check_ref_unused(existing, db, s->channel, s->external_ref));
 
   crm_time now = crm_now(db);
   crm_interaction_row row = {0};
@@ -332,8 +317,10 @@ static crm_status record_locked(crm_id *out, crm_id *existing, crm_db *db,
   int created = 0;
   CRM__TRY(file_interaction(&row.case_id, &created, db, s, row.occurred_at));
 
+  /* a known external_ref is refused by the store's unique key, not looked
+     up first: the case filed for it above goes with the call's undo */
   crm_status st = CRM__OPS(db)->interaction_insert(CRM__B(db), &row, existing);
-  if (st == CRM_EEXISTS) /* recorded by another handle since the check above */
+  if (st == CRM_EEXISTS)
     return ref_taken(s->channel, s->external_ref, *existing);
   if (st != CRM_OK)
     return st;

@@ -130,6 +130,30 @@ void crm__subscriptions_free(crm_db *db);
    json_to_string writes it; flat payloads skip the JsonGenerator. */
 char *crm__json_text(JsonObject *payload);
 
+/*
+ * A flat event payload written as text (payload.c): the members in the
+ * order they are added, the text json-glib would write for them, without
+ * a JsonObject's allocations (a contact's own events use it). Names are
+ * plain ASCII; 0 ids and NULL strings become null.
+ */
+typedef struct {
+  GString *text;
+} crm__payload;
+void crm__payload_init(crm__payload *p);
+void crm__payload_int(crm__payload *p, const char *name, int64_t v);
+void crm__payload_id(crm__payload *p, const char *name, crm_id id);
+void crm__payload_str(crm__payload *p, const char *name, const char *v);
+void crm__payload_bool(crm__payload *p, const char *name, int v);
+void crm__payload_null(crm__payload *p, const char *name);
+/* A json-glib member if it is flat: 1, else 0 (the payload is then unfinished). */
+int crm__payload_add(crm__payload *p, const char *name, JsonNode *node);
+/* The finished text (g_free); the payload is spent. */
+char *crm__payload_end(crm__payload *p);
+void crm__payload_clear(crm__payload *p);
+/* crm__event_emit for a payload built as text (spent, even on failure). */
+crm_status crm__event_emit_payload(crm_db *db, const char *kind, const char *entity,
+                                   crm_id entity_id, crm__payload *payload);
+
 /* JSON payload helpers: 0 ids and NULL strings become null. */
 void crm__json_set_id(JsonObject *o, const char *name, crm_id id);
 void crm__json_set_str(JsonObject *o, const char *name, const char *s);
