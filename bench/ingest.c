@@ -340,12 +340,17 @@ static raw *raw_sqlite_open(const char *path)
 {
   raw_sqlite *s = g_new0(raw_sqlite, 1);
   s->base = (raw){raw_sqlite_run, raw_sqlite_exec, raw_sqlite_commit, raw_sqlite_close};
-  if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+  /* libcrm's VFS (temporary files in memory, lib/backends/sqlite/sqlite_vfs.c):
+     registered by the first crm_open of this process, which comes before */
+  if (sqlite3_vfs_find("libcrm") == NULL)
+    die("the libcrm VFS is not registered: open a libcrm database first");
+  if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, "libcrm") !=
+      SQLITE_OK)
     die("cannot open %s: %s", path, sqlite3_errmsg(s->db));
   sqlite3_busy_timeout(s->db, 5000);
   raw_sqlite_exec(&s->base, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                             "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON; "
-                            "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384;");
+                            "PRAGMA temp_store=FILE; PRAGMA cache_size=-16384;");
   for (int q = 0; q < Q_COUNT; q++)
     sqlite_check(
         s->db,

@@ -2,8 +2,10 @@
  * What only the SQLite backend promises: the schema version, a newer file
  * left untouched (CRM_EVERSION), WAL and synchronous modes, persistence
  * across close/open, a file that is not a database, one database per
- * ":memory:" handle, and search indexes that match their tables after an
- * upgrade from the first schema.
+ * ":memory:" handle, search indexes that match their tables after an
+ * upgrade from the first schema, and savepoints that undo a failed call
+ * after hundreds of calls in one transaction (the sub-journal in the
+ * libcrm VFS).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -289,6 +291,69 @@ static void test_search_indexes_across_the_upgrade(void **state)
   assert_indexes_match_tables(t->path);
 }
 
+static crm_id inbound(crm_db *db, crm_id customer, const char *ref, const char *in_reply_to)
+{
+  crm_interaction_spec s = CRM_INTERACTION_SPEC_INIT;
+  s.customer = customer;
+  s.channel = CRM_CHANNEL_EMAIL;
+  s.direction = CRM_DIRECTION_INBOUND;
+  s.subject = "Guasto";
+  s.body = "La caldaia non parte";
+  s.external_ref = ref;
+  s.in_reply_to = in_reply_to;
+  crm_id id = 0;
+  crm_status st = crm_interaction_record(&id, db, &s);
+  return st == CRM_OK ? id : -(crm_id)st;
+}
+
+/* Hundreds of calls in one transaction (each call's savepoint copies the
+   pages it changes to the sub-journal, which outgrows its first 64 KiB
+   and is then reused from the start by each call): a call that fails
+   after writing, here a reply that reopened and counted into an old case
+   before its reference turned out to be taken, leaves every page as it
+   was before it, and the calls before it stay. */
+static void test_failed_call_undone_late_in_a_long_transaction(void **state)
+{
+  crm_test_db *t = *state;
+  crm_id customer = crm_test_customer(t->db, "caldaia@example.com");
+  crm_id first = inbound(t->db, customer, "<first@example.com>", NULL);
+  assert_true(first > 0);
+  crm_interaction *ix = NULL;
+  assert_crm_ok(crm_interaction_lookup(&ix, t->db, first));
+  crm_id old_case = crm_interaction_case(ix);
+  crm_interaction_free(ix);
+
+  assert_crm_ok(crm_begin(t->db));
+  for (int i = 0; i < 300; i++) {
+    char address[64], ref[68];
+    g_snprintf(address, sizeof address, "bulk-%d@example.com", i);
+    g_snprintf(ref, sizeof ref, "<%s>", address);
+    assert_true(inbound(t->db, crm_test_customer(t->db, address), ref, NULL) > 0);
+  }
+  char *before = crm_test_fingerprint(t);
+  int64_t version = crm_test_case_version(t->db, old_case);
+  /* threads into the old case (filed there, counted), then is refused */
+  assert_int_equal(inbound(t->db, customer, "<bulk-7@example.com>", "<first@example.com>"),
+                   -(crm_id)CRM_EEXISTS);
+  assert_int_equal(crm_test_case_version(t->db, old_case), version);
+  char *after = crm_test_fingerprint(t);
+  assert_string_equal(before, after);
+  assert_true(inbound(t->db, customer, "<second@example.com>", "<first@example.com>") > 0);
+  assert_crm_ok(crm_commit(t->db));
+  g_free(before);
+  g_free(after);
+
+  assert_int_equal(crm_test_count_rows(t, "interactions"), 302);
+  sqlite3 *raw = raw_open(t->path);
+  sqlite3_stmt *st = NULL;
+  assert_int_equal(sqlite3_prepare_v2(raw, "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  assert_string_equal((const char *)sqlite3_column_text(st, 0), "ok");
+  sqlite3_finalize(st);
+  sqlite3_close(raw);
+  assert_indexes_match_tables(t->path);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -310,6 +375,8 @@ int main(void)
                                       crm_test_setup, crm_test_teardown),
       cmocka_unit_test_setup_teardown(test_search_indexes_across_the_upgrade, crm_test_setup,
                                       crm_test_teardown),
+      cmocka_unit_test_setup_teardown(test_failed_call_undone_late_in_a_long_transaction,
+                                      crm_test_setup, crm_test_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

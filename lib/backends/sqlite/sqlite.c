@@ -232,7 +232,12 @@ static crm_status sqlite_open(crm_backend **out, const crm_backend_open_params *
   /* SQLITE_OPEN_URI: "sqlite:file:name?mode=memory&cache=shared" names a shared in-memory
      database (the conformance tests use it); plain paths are unaffected. */
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
-  int rc = sqlite3_open_v2(p->location, &s->db, flags, NULL);
+  /* A memory database keeps its journals in memory whatever the VFS, and
+     shares its cache only with connections of the same VFS: the default. */
+  int in_memory = strcmp(p->location, ":memory:") == 0 ||
+                  (g_str_has_prefix(p->location, "file:") && strstr(p->location, "mode=memory"));
+  const char *vfs = in_memory ? NULL : crm__sqlite_vfs();
+  int rc = sqlite3_open_v2(p->location, &s->db, flags, vfs);
   if (rc != SQLITE_OK) {
     crm_status st = crm_backend_error(CRM_ERROR, "cannot open SQLite database '%s': %s",
                                       p->location, s->db ? sqlite3_errmsg(s->db) : "no memory");
@@ -264,19 +269,20 @@ static crm_status sqlite_open(crm_backend **out, const crm_backend_open_params *
 
   /* secure_delete: deleted and overwritten content is zeroed, so an erased
      customer leaves no bytes behind once the WAL is checkpointed.
-     temp_store=MEMORY: the sub-journal of each call's savepoint inside
-     crm_begin stays in memory (otherwise it spills to a temporary file
-     and every page a call changes costs a write system call).
+     temp_store=FILE: temporary files go through the libcrm VFS, which
+     keeps them in memory and keeps the sub-journal of each call's
+     savepoint inside crm_begin from being freed and allocated again at
+     every call (sqlite_vfs.c); without that VFS, MEMORY (otherwise each
+     page a call changes costs a write system call).
      cache_size 16 MiB (default 2): the index pages a big database's
      inserts land on stay cached, so a contact costs about the same at 1M
      cases as at 10k. */
-  const char *pragmas = p->durable ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                                     "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON; "
-                                     "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384;"
-                                   : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                                     "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON; "
-                                     "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384;";
+  char *pragmas = g_strdup_printf("PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; "
+                                  "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON; "
+                                  "PRAGMA temp_store=%s; PRAGMA cache_size=-16384;",
+                                  p->durable ? "FULL" : "NORMAL", vfs ? "FILE" : "MEMORY");
   crm_status st = crm__sqlite_exec(s, pragmas, "setting up the connection");
+  g_free(pragmas);
   if (st == CRM_OK)
     st = crm__sqlite_search_register(s);
   if (st == CRM_OK && version < crm__sqlite_schema_version)

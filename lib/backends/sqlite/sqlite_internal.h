@@ -198,6 +198,11 @@ crm_status crm__sqlite_incident_match(crm_backend *b, crm_id customer, uint32_t 
                                       void *payload);
 crm_status crm__sqlite_link_list_to(crm_backend *b, crm_id to, int kind, crm_id after_id,
                                     unsigned int limit, crm_row_fn cb, void *payload);
+/* sqlite_vfs.c: the name of the VFS libcrm opens its databases with (the
+   default one, with temporary files in memory), registered on first use;
+   NULL if it could not be. */
+const char *crm__sqlite_vfs(void);
+
 /* sqlite_search.c: full-text search (FTS5) */
 /* Register the search's rank function (crm_rank) on the connection. */
 crm_status crm__sqlite_search_register(crm_sqlite *s);
