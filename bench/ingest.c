@@ -65,7 +65,7 @@ typedef struct {
   long check_size; /* contacts of the row-for-row check */
 } sizes;
 
-static const sizes full_sizes = {20000, 2, 200};
+static const sizes full_sizes = {20000, 3, 200};
 static const sizes smoke_sizes = {400, 1, 40};
 static const int batches[] = {1, 100, 10000};
 
@@ -665,22 +665,43 @@ static const char *count_label(long n)
   return b;
 }
 
-/* Best rate (contacts per second) of `reps` runs, each on a fresh copy. */
-static double sqlite_rate(const char *base, const char *work, const workload *w, int batch,
-                          int use_libcrm, int reps)
+/* One run's rate (contacts per second), through libcrm or the baseline. */
+typedef double (*run_rate_fn)(const void *arg, int use_libcrm, int rep);
+
+/* The best of `reps` runs each way, taken in turns (libcrm, baseline,
+   libcrm, ...): a change in the machine's load during a measurement
+   weighs on both sides alike. */
+static void best_rates(run_rate_fn run, const void *arg, int reps, double *lib, double *baseline)
 {
-  double best = 0;
+  *lib = *baseline = 0;
   for (int rep = 0; rep < reps; rep++) {
-    copy_file(base, work);
-    sqlite_job j = {base, work, w, batch, use_libcrm};
-    measurement m = measure(sqlite_job_run, &j);
-    double rate = (double)w->n / m.took.cpu;
-    if (rate > best)
-      best = rate;
-    if (m.maxrss_kb > peak_rss_kb)
-      peak_rss_kb = m.maxrss_kb;
+    *lib = MAX(*lib, run(arg, 1, rep));
+    *baseline = MAX(*baseline, run(arg, 0, rep));
   }
-  return best;
+}
+
+static void note_rss(const measurement *m)
+{
+  if (m->maxrss_kb > peak_rss_kb)
+    peak_rss_kb = m->maxrss_kb;
+}
+
+typedef struct {
+  const char *base, *work;
+  const workload *w;
+  int batch;
+} sqlite_runs;
+
+/* A run on a fresh copy of the pre-populated database. */
+static double sqlite_rate(const void *arg, int use_libcrm, int rep)
+{
+  (void)rep;
+  const sqlite_runs *r = arg;
+  copy_file(r->base, r->work);
+  sqlite_job j = {r->base, r->work, r->w, r->batch, use_libcrm};
+  measurement m = measure(sqlite_job_run, &j);
+  note_rss(&m);
+  return (double)r->w->n / m.took.cpu;
 }
 
 /* ------------------------------------------------------------------ */
@@ -742,8 +763,9 @@ static void sqlite_bench(const char *dir, const sizes *sz, const long *existing,
             m.took.wall);
     workload w = workload_new("m", sz->contacts);
     for (size_t b = 0; b < G_N_ELEMENTS(batches); b++) {
-      double lib = sqlite_rate(base, work, &w, batches[b], 1, sz->reps);
-      double raw_rate = sqlite_rate(base, work, &w, batches[b], 0, sz->reps);
+      sqlite_runs runs = {base, work, &w, batches[b]};
+      double lib = 0, raw_rate = 0;
+      best_rates(sqlite_rate, &runs, sz->reps, &lib, &raw_rate);
       char name[96];
       const char *prefix = "sqlite";
       g_snprintf(name, sizeof name, "%s_existing%s_batch%d_libcrm_per_sec", prefix,
@@ -1030,25 +1052,25 @@ static elapsed pg_job_run(const void *arg)
   return took;
 }
 
+typedef struct {
+  const pg_target *t;
+  long n;
+  int batch;
+} pg_runs;
+
 /* Contacts per wall-clock second (the server's work is not this
-   process's CPU time), best of `reps`; each run has customers of its own. */
-static double pg_rate(const pg_target *t, long n, int batch, int use_libcrm, int reps)
+   process's CPU time); each run has customers of its own. */
+static double pg_rate(const void *arg, int use_libcrm, int rep)
 {
-  double best = 0;
-  for (int rep = 0; rep < reps; rep++) {
-    char tag[32];
-    g_snprintf(tag, sizeof tag, "%s%d-%d", use_libcrm ? "l" : "n", batch, rep);
-    workload w = workload_new(tag, n);
-    pg_job j = {t, &w, batch, use_libcrm};
-    measurement m = measure(pg_job_run, &j);
-    workload_free(&w);
-    double rate = (double)n / m.took.wall;
-    if (rate > best)
-      best = rate;
-    if (m.maxrss_kb > peak_rss_kb)
-      peak_rss_kb = m.maxrss_kb;
-  }
-  return best;
+  const pg_runs *r = arg;
+  char tag[32];
+  g_snprintf(tag, sizeof tag, "%s%d-%d", use_libcrm ? "l" : "n", r->batch, rep);
+  workload w = workload_new(tag, r->n);
+  pg_job j = {r->t, &w, r->batch, use_libcrm};
+  measurement m = measure(pg_job_run, &j);
+  workload_free(&w);
+  note_rss(&m);
+  return (double)r->n / m.took.wall;
 }
 
 static int pg_bench(const char *uri, const sizes *sz, const long *existing, int n_existing)
@@ -1068,8 +1090,9 @@ static int pg_bench(const char *uri, const sizes *sz, const long *existing, int 
     fprintf(stderr, "bench_ingest: %s existing cases written on PostgreSQL in %.1f s\n",
             count_label(existing[e]), (double)(g_get_monotonic_time() - start) / 1e6);
     for (size_t b = 0; b < G_N_ELEMENTS(batches); b++) {
-      double naive = pg_rate(&t, n, batches[b], 0, sz->reps);
-      double lib = pg_rate(&t, n, batches[b], 1, sz->reps);
+      pg_runs runs = {&t, n, batches[b]};
+      double lib = 0, naive = 0;
+      best_rates(pg_rate, &runs, sz->reps, &lib, &naive);
       char name[96];
       g_snprintf(name, sizeof name, "pg_existing%s_batch%d_libcrm_per_sec",
                  count_label(existing[e]), batches[b]);
