@@ -47,16 +47,22 @@ static void test_schema_version_recorded(void **state)
   sqlite3_close(raw);
 }
 
+/* The text `sql`'s first row holds in its first column, on the file at `path`. */
+static void assert_first_text(const char *path, const char *sql, const char *expected)
+{
+  sqlite3 *raw = raw_open(path);
+  sqlite3_stmt *st = NULL;
+  assert_int_equal(sqlite3_prepare_v2(raw, sql, -1, &st, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  assert_string_equal((const char *)sqlite3_column_text(st, 0), expected);
+  sqlite3_finalize(st);
+  sqlite3_close(raw);
+}
+
 static void test_wal_and_synchronous(void **state)
 {
   crm_test_db *t = *state;
-  sqlite3 *raw = raw_open(t->path);
-  sqlite3_stmt *st = NULL;
-  assert_int_equal(sqlite3_prepare_v2(raw, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
-  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-  assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
-  sqlite3_finalize(st);
-  sqlite3_close(raw);
+  assert_first_text(t->path, "PRAGMA journal_mode", "wal");
 }
 
 static gchar *read_file(const char *path, gsize *len)
@@ -344,13 +350,7 @@ static void test_failed_call_undone_late_in_a_long_transaction(void **state)
   g_free(after);
 
   assert_int_equal(crm_test_count_rows(t, "interactions"), 302);
-  sqlite3 *raw = raw_open(t->path);
-  sqlite3_stmt *st = NULL;
-  assert_int_equal(sqlite3_prepare_v2(raw, "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
-  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-  assert_string_equal((const char *)sqlite3_column_text(st, 0), "ok");
-  sqlite3_finalize(st);
-  sqlite3_close(raw);
+  assert_first_text(t->path, "PRAGMA integrity_check", "ok");
   assert_indexes_match_tables(t->path);
 }
 
