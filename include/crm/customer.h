@@ -483,8 +483,11 @@ CRM_EXTERN(crm_status) crm_customer_erase(crm_db *db, crm_id customer, const cha
 /**
  * Make content deleted or overwritten by committed changes unrecoverable
  * from the store's files (SQLite: secure_delete is always on, and this
- * checkpoints the WAL and truncates it; PostgreSQL: nothing to do per
- * call, rows no longer hold the old values). Outside crm_begin only.
+ * merges each search index into one segment, so that no old token stays,
+ * then checkpoints the WAL and truncates it; PostgreSQL: nothing to do
+ * per call, rows no longer hold the old values). Outside crm_begin only.
+ * Also worth running after a bulk import on SQLite: the search indexes
+ * are then merged once instead of by the writes that follow.
  * @return CRM_OK; CRM_EINVALID (NULL or closed db, inside crm_begin);
  *         CRM_EBUSY (another connection still reads old pages: retry)
  * @since 0.1
