@@ -43,13 +43,22 @@ static void customer_params(crm_pg_params *p, const crm_customer_row *row)
 
 crm_status crm__pg_customer_insert(crm_backend *b, crm_customer_row *row)
 {
+  crm_pg *s = CRM_PG(b);
+  int64_t id = 0;
+  crm_status st = crm__pg_take_id(s, CRM_PG_ID_CUSTOMER, &id);
+  if (st != CRM_OK)
+    return st;
   crm_pg_params p = CRM_PG_PARAMS_INIT;
   customer_params(&p, row);
-  return crm__pg_row_int(CRM_PG(b),
-                         "INSERT INTO crm_customers (display_name, organization, language, "
-                         "timezone, segment, status, created_at, updated_at, version) "
-                         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-                         &p, &row->id, "inserting a customer");
+  crm__pg_int(&p, id);
+  st = crm__pg_defer(s,
+                     "INSERT INTO crm_customers (display_name, organization, language, "
+                     "timezone, segment, status, created_at, updated_at, version, id) "
+                     "OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                     &p, "inserting a customer");
+  if (st == CRM_OK)
+    row->id = id;
+  return st;
 }
 
 crm_status crm__pg_customer_get(crm_backend *b, crm_id id, crm_customer_row *out)

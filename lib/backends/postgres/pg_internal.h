@@ -23,12 +23,28 @@
 
 #include "crm/sys/backend.h"
 
+/* Ids reserved in blocks (pg_pipeline.c). */
+typedef enum {
+  CRM_PG_ID_CUSTOMER,
+  CRM_PG_ID_CASE,
+  CRM_PG_ID_INTERACTION,
+  CRM_PG_ID_COUNT
+} crm_pg_id_kind;
+
+typedef struct {
+  int64_t ids[64];
+  int count, next; /* ids[next..count) are still free */
+} crm_pg_id_block;
+
 typedef struct {
   crm_backend base; /* must be first */
   PGconn *conn;
   GHashTable *stmts; /* SQL text -> statement name, prepared on this connection */
   unsigned int next_stmt;
-  int in_txn; /* between begin and commit/rollback */
+  int in_txn;    /* between begin and commit/rollback */
+  int write_txn; /* ... of a write transaction */
+  GArray *piped; /* statements sent, answers not read yet (pg_pipeline.c) */
+  crm_pg_id_block ids[CRM_PG_ID_COUNT];
   /* Event numbers of the open write transaction, taken in memory: the
      counter row is locked from BEGIN and stored once, at COMMIT. */
   int64_t seq;           /* the last number taken */
@@ -101,6 +117,33 @@ crm_status crm__pg_row(crm_pg *s, const char *sql, const crm_pg_params *p, PGres
    without a row, as crm__pg_row. */
 crm_status crm__pg_row_int(crm_pg *s, const char *sql, const crm_pg_params *p, int64_t *out,
                            const char *doing);
+
+/* ------------------------------------------------------------------ */
+/* the pipeline (pg_pipeline.c)                                         */
+
+void crm__pg_pipeline_init(crm_pg *s);
+void crm__pg_pipeline_free(crm_pg *s);
+/* Statements were sent whose answers are not read yet. */
+int crm__pg_pipeline_busy(const crm_pg *s);
+/* Send a prepared statement (prepared on first use, in the pipeline too)
+   or one plain statement without waiting for its answer. */
+crm_status crm__pg_pipeline_send(crm_pg *s, const char *sql, const crm_pg_params *p, int binary,
+                                 const char *doing);
+crm_status crm__pg_pipeline_send_simple(crm_pg *s, const char *sql, const char *doing);
+/* Read every answer (one round trip) and leave pipeline mode: the first
+   failure is the status. *last (may be NULL; PQclear it) receives the
+   last statement's result when all succeeded; *last_failed (may be
+   NULL): the failure was the last statement's. */
+crm_status crm__pg_pipeline_sync(crm_pg *s, PGresult **last, int *last_failed);
+/* Read and drop every answer, keeping the error already recorded. */
+void crm__pg_pipeline_discard(crm_pg *s);
+/* Run a statement whose result nobody needs: inside a write transaction
+   it is pipelined (its failure fails the current call at the latest when
+   the call ends); elsewhere it runs at once. */
+crm_status crm__pg_defer(crm_pg *s, const char *sql, const crm_pg_params *p, const char *doing);
+/* The next id of a new row, from a block reserved from the table's
+   identity sequence (insert it with OVERRIDING SYSTEM VALUE). */
+crm_status crm__pg_take_id(crm_pg *s, crm_pg_id_kind kind, int64_t *out);
 
 /* Column readers: a malloc'd copy of a text column (NULL stays NULL), an
    integer column (NULL as 0). Text and binary results alike. */
