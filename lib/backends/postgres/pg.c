@@ -99,6 +99,7 @@ static int result_ok(const PGresult *res)
 
 crm_status crm__pg_exec_simple(crm_pg *s, const char *sql, const char *doing)
 {
+  crm__pg_cache_check(s, sql);
   /* several statements in one string: not in pipeline mode */
   crm_status st = crm__pg_pipeline_sync(s, NULL, NULL);
   if (st != CRM_OK)
@@ -195,6 +196,7 @@ crm_status crm__pg_run(crm_pg *s, const char *sql, const crm_pg_params *p, int b
                        PGresult **out, const char *doing)
 {
   *out = NULL;
+  crm__pg_cache_check(s, sql);
   crm_status st = reconnect_if_lost(s);
   if (st == CRM_OK)
     st = run_once(s, sql, p, binary, out, doing);
@@ -330,6 +332,7 @@ static void pg_close(crm_backend *b)
   if (s->stmts)
     g_hash_table_destroy(s->stmts);
   crm__pg_pipeline_free(s);
+  crm__pg_cache_free(s);
   PQfinish(s->conn);
   g_free(s);
 }
@@ -353,6 +356,7 @@ static crm_status pg_open(crm_backend **out, const crm_backend_open_params *p)
   crm_pg *s = g_new0(crm_pg, 1);
   s->stmts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   crm__pg_pipeline_init(s);
+  crm__pg_cache_init(s);
   s->busy_timeout_ms = p->busy_timeout_ms > 0 ? p->busy_timeout_ms : 5000;
   s->durable = p->durable;
   /* location is a conninfo string or a postgres[ql]:// URI: libpq expands
@@ -434,6 +438,7 @@ static crm_status pg_begin(crm_backend *b, int write)
     return st;
   s->release_pending = 0;
   g_array_set_size(s->piped, 0); /* none: every transaction ends synced */
+  crm__pg_cache_clear(s);
   st = begin_once(s, write);
   if (st != CRM_OK && may_retry(s))
     st = begin_once(s, write);
@@ -464,11 +469,12 @@ static crm_status pg_commit(crm_backend *b)
   if (crm__pg_pipeline_busy(s)) {
     /* the statements sent, the counter and COMMIT: one round trip */
     if (s->seq != s->seq_stored) {
-      g_snprintf(sql, sizeof sql, "UPDATE crm_event_seq SET seq = %lld", (long long)s->seq);
-      st = crm__pg_pipeline_send_simple(s, sql, "committing");
+      crm_pg_params p = CRM_PG_PARAMS_INIT;
+      crm__pg_int(&p, s->seq);
+      st = crm__pg_pipeline_send(s, "UPDATE crm_event_seq SET seq = $1", &p, 0, "committing");
     }
     if (st == CRM_OK)
-      st = crm__pg_pipeline_send_simple(s, "COMMIT", "committing");
+      st = crm__pg_pipeline_send(s, "COMMIT", NULL, 0, "committing");
     if (st == CRM_OK)
       st = crm__pg_pipeline_sync(s, &res, &commit_failed);
     else
@@ -495,6 +501,7 @@ static crm_status pg_commit(crm_backend *b)
   PQclear(res);
   if (PQtransactionStatus(s->conn) != PQTRANS_INTRANS)
     s->in_txn = 0;
+  crm__pg_cache_clear(s);
   return st;
 }
 
@@ -504,6 +511,7 @@ static crm_status pg_rollback(crm_backend *b)
   s->in_txn = 0;
   s->release_pending = 0;
   crm__pg_pipeline_discard(s);
+  crm__pg_cache_clear(s);
   PGTransactionStatusType ts = PQtransactionStatus(s->conn);
   if (ts == PQTRANS_IDLE || ts == PQTRANS_UNKNOWN)
     return CRM_OK; /* ended by the server (a failed COMMIT), or the connection is gone */
@@ -520,9 +528,9 @@ static crm_status pg_savepoint(crm_backend *b)
   crm_pg *s = CRM_PG(b);
   crm_status st = CRM_OK;
   if (s->release_pending)
-    st = crm__pg_pipeline_send_simple(s, "RELEASE SAVEPOINT crm_call", "starting a savepoint");
+    st = crm__pg_pipeline_send(s, "RELEASE SAVEPOINT crm_call", NULL, 0, "starting a savepoint");
   if (st == CRM_OK)
-    st = crm__pg_pipeline_send_simple(s, "SAVEPOINT crm_call", "starting a savepoint");
+    st = crm__pg_pipeline_send(s, "SAVEPOINT crm_call", NULL, 0, "starting a savepoint");
   if (st == CRM_OK)
     s->release_pending = 0;
   s->seq_savepoint = s->seq;
@@ -538,7 +546,7 @@ static crm_status pg_savepoint_release(crm_backend *b)
     s->release_pending = 1;
     return CRM_OK;
   }
-  crm_status st = crm__pg_pipeline_send_simple(s, "RELEASE SAVEPOINT crm_call", "ending a call");
+  crm_status st = crm__pg_pipeline_send(s, "RELEASE SAVEPOINT crm_call", NULL, 0, "ending a call");
   if (st == CRM_OK)
     st = crm__pg_pipeline_sync(s, NULL, NULL);
   s->release_pending = 0;
@@ -551,6 +559,7 @@ static crm_status pg_savepoint_rollback(crm_backend *b)
   s->seq = s->seq_savepoint;
   s->release_pending = 0;
   crm__pg_pipeline_discard(s);
+  crm__pg_cache_clear(s);
   return crm__pg_exec_simple(s, "ROLLBACK TO SAVEPOINT crm_call; RELEASE SAVEPOINT crm_call",
                              "rolling back a savepoint");
 }

@@ -45,6 +45,10 @@ typedef struct {
   int write_txn; /* ... of a write transaction */
   GArray *piped; /* statements sent, answers not read yet (pg_pipeline.c) */
   crm_pg_id_block ids[CRM_PG_ID_COUNT];
+  /* what the write transaction knows (pg_cache.c) */
+  GHashTable *cached_customers;  /* crm_id -> crm_customer_row */
+  GHashTable *cached_identities; /* "kind:value" -> owner (0: none) */
+  int cache_hold;                /* a cache-aware slot is writing */
   /* Event numbers of the open write transaction, taken in memory: the
      counter row is locked from BEGIN and stored once, at COMMIT. */
   int64_t seq;           /* the last number taken */
@@ -125,11 +129,11 @@ void crm__pg_pipeline_init(crm_pg *s);
 void crm__pg_pipeline_free(crm_pg *s);
 /* Statements were sent whose answers are not read yet. */
 int crm__pg_pipeline_busy(const crm_pg *s);
-/* Send a prepared statement (prepared on first use, in the pipeline too)
-   or one plain statement without waiting for its answer. */
+/* Send a prepared statement (prepared on first use, in the pipeline too:
+   any one statement, SAVEPOINT and COMMIT included) without waiting for
+   its answer. */
 crm_status crm__pg_pipeline_send(crm_pg *s, const char *sql, const crm_pg_params *p, int binary,
                                  const char *doing);
-crm_status crm__pg_pipeline_send_simple(crm_pg *s, const char *sql, const char *doing);
 /* Read every answer (one round trip) and leave pipeline mode: the first
    failure is the status. *last (may be NULL; PQclear it) receives the
    last statement's result when all succeeded; *last_failed (may be
@@ -144,6 +148,23 @@ crm_status crm__pg_defer(crm_pg *s, const char *sql, const crm_pg_params *p, con
 /* The next id of a new row, from a block reserved from the table's
    identity sequence (insert it with OVERRIDING SYSTEM VALUE). */
 crm_status crm__pg_take_id(crm_pg *s, crm_pg_id_kind kind, int64_t *out);
+
+/* ------------------------------------------------------------------ */
+/* what a write transaction knows (pg_cache.c)                          */
+
+void crm__pg_cache_init(crm_pg *s);
+void crm__pg_cache_free(crm_pg *s);
+void crm__pg_cache_clear(crm_pg *s);
+/* In a write transaction: the cache may be used. */
+int crm__pg_cache_on(const crm_pg *s);
+/* Before running `sql`: a write naming the cached tables forgets all. */
+void crm__pg_cache_check(crm_pg *s, const char *sql);
+void crm__pg_cache_put_customer(crm_pg *s, const crm_customer_row *row);
+/* 1 with *out a copy (crm_customer_row_clear it), 0 when not known. */
+int crm__pg_cache_get_customer(crm_pg *s, crm_id id, crm_customer_row *out);
+/* An identity's owner; 0: it has none. */
+void crm__pg_cache_put_identity(crm_pg *s, int kind, const char *value, crm_id customer);
+int crm__pg_cache_get_identity(crm_pg *s, int kind, const char *value, crm_id *customer);
 
 /* Column readers: a malloc'd copy of a text column (NULL stays NULL), an
    integer column (NULL as 0). Text and binary results alike. */

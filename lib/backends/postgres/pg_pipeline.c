@@ -103,14 +103,6 @@ crm_status crm__pg_pipeline_send(crm_pg *s, const char *sql, const crm_pg_params
               doing, NULL);
 }
 
-crm_status crm__pg_pipeline_send_simple(crm_pg *s, const char *sql, const char *doing)
-{
-  crm_status st = enter(s, doing);
-  if (st != CRM_OK)
-    return st;
-  return note(s, PQsendQueryParams(s->conn, sql, 0, NULL, NULL, NULL, NULL, 0), doing, NULL);
-}
-
 static int result_ok(const PGresult *res)
 {
   ExecStatusType t = PQresultStatus(res);
@@ -201,6 +193,7 @@ void crm__pg_pipeline_discard(crm_pg *s)
 
 crm_status crm__pg_defer(crm_pg *s, const char *sql, const crm_pg_params *p, const char *doing)
 {
+  crm__pg_cache_check(s, sql);
   if (!s->in_txn || !s->write_txn || PQstatus(s->conn) != CONNECTION_OK)
     return crm__pg_exec(s, sql, p, NULL, doing);
   crm_status st = crm__pg_pipeline_send(s, sql, p, 0, doing);
