@@ -61,6 +61,7 @@ crm_status crm__pg_customer_insert(crm_backend *b, crm_customer_row *row)
   if (st == CRM_OK) {
     row->id = id;
     crm__pg_cache_put_customer(s, row);
+    crm__pg_cache_new_customer(s, id);
   }
   return st;
 }
@@ -194,6 +195,7 @@ crm_status crm__pg_identity_insert(crm_backend *b, const crm_identity_row *row, 
     return st;
   if (inserted == 1) {
     crm__pg_cache_put_identity(s, row->kind, row->value, row->customer);
+    crm__pg_cache_new_identity(s, row);
     return CRM_OK;
   }
   crm_id holder = 0;
@@ -230,6 +232,9 @@ static void read_identity(const PGresult *res, int r, void *out)
 
 crm_status crm__pg_identity_list(crm_backend *b, crm_id customer, crm_row_fn cb, void *payload)
 {
+  crm_status st;
+  if (crm__pg_cache_list_identities(CRM_PG(b), customer, cb, payload, &st))
+    return st;
   crm_pg_params p = CRM_PG_PARAMS_INIT;
   crm__pg_int(&p, customer);
   return crm__pg_list(CRM_PG(b),

@@ -48,6 +48,7 @@ typedef struct {
   /* what the write transaction knows (pg_cache.c) */
   GHashTable *cached_customers;  /* crm_id -> crm_customer_row */
   GHashTable *cached_identities; /* "kind:value" -> owner (0: none) */
+  GHashTable *new_customers;     /* created here: crm_id -> GPtrArray of crm_identity_row */
   int cache_hold;                /* a cache-aware slot is writing */
   /* Event numbers of the open write transaction, taken in memory: the
      counter row is locked from BEGIN and stored once, at COMMIT. */
@@ -165,6 +166,13 @@ int crm__pg_cache_get_customer(crm_pg *s, crm_id id, crm_customer_row *out);
 /* An identity's owner; 0: it has none. */
 void crm__pg_cache_put_identity(crm_pg *s, int kind, const char *value, crm_id customer);
 int crm__pg_cache_get_identity(crm_pg *s, int kind, const char *value, crm_id *customer);
+/* A customer created in the transaction, and each identity inserted:
+   the customer's identities, in order (1 with *st set: listed from
+   memory; 0: not known). */
+void crm__pg_cache_new_customer(crm_pg *s, crm_id id);
+void crm__pg_cache_new_identity(crm_pg *s, const crm_identity_row *row);
+int crm__pg_cache_list_identities(crm_pg *s, crm_id customer, crm_row_fn cb, void *payload,
+                                  crm_status *st);
 
 /* Column readers: a malloc'd copy of a text column (NULL stays NULL), an
    integer column (NULL as 0). Text and binary results alike. */
