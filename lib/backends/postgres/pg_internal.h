@@ -11,7 +11,14 @@
  * A statement that fails inside a transaction aborts the whole
  * PostgreSQL transaction, so the slots that may hit a unique key use
  * INSERT ... ON CONFLICT DO NOTHING and report CRM_EEXISTS themselves:
- * the core may go on after a CRM_EEXISTS inside its transaction.
+ * the core may go on after a CRM_EEXISTS inside its transaction. (Not
+ * where the key was looked up in the same write transaction: writers
+ * take turns, so those inserts are pipelined, see pg_pipeline.c.)
+ *
+ * Inside a write transaction, statements whose result nobody needs are
+ * pipelined and read at the next statement that needs an answer or at
+ * the end of the call (pg_pipeline.c), and what the transaction read or
+ * wrote of customers and identities is remembered (pg_cache.c).
  *
  * SPDX-License-Identifier: MIT
  */
