@@ -465,6 +465,122 @@ static void rollback_leaves_nothing(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* the pipeline and what a write transaction knows                      */
+
+/* An event write is pipelined (its answer is read when the call ends):
+   when the server refuses it, the call that sent it fails and is undone,
+   and only that call. A CHECK constraint plays the refusing server. */
+static void a_pipelined_write_that_fails_fails_its_own_call(void **state)
+{
+  pg_test *t = *state;
+  raw_exec(t->raw, "ALTER TABLE crm_events ADD CONSTRAINT no_poison "
+                   "CHECK (payload NOT LIKE '%poison%')");
+  crm_id id = 0;
+  /* outside crm_begin: the call's own transaction leaves nothing */
+  long long rows = count_all_rows(t);
+  assert_crm_error(crm_customer_create(&id, t->db, "poison"), CRM_ERROR, "appending an event");
+  assert_int_equal(id, 0);
+  assert_int_equal(count_all_rows(t), rows);
+
+  assert_crm_ok(crm_begin(t->db));
+  crm_id ada = 0, cy = 0;
+  assert_crm_ok(crm_customer_create(&ada, t->db, "Ada"));
+  assert_crm_error(crm_customer_create(&id, t->db, "poison"), CRM_ERROR, "no_poison");
+  assert_int_equal(id, 0);
+  assert_crm_ok(crm_customer_create(&cy, t->db, "Cy"));
+  assert_crm_ok(crm_commit(t->db));
+  assert_int_equal(count_rows(t, "crm_customers"), 2);
+  assert_int_equal(raw_int(t->raw, "SELECT count(*) FROM crm_customers WHERE display_name = "
+                                   "'poison'"),
+                   0);
+  assert_int_equal(count_rows(t, "crm_events"), 2);
+  assert_int_equal(raw_int(t->raw, "SELECT max(seq) - count(*) FROM crm_events"), 0);
+  assert_int_equal(raw_int(t->raw, "SELECT seq FROM crm_event_seq"), 2);
+  crm_customer *c = NULL;
+  assert_crm_ok(crm_customer_lookup(&c, t->db, cy));
+  assert_string_equal(crm_customer_name(c), "Cy");
+  crm_customer_free(c);
+}
+
+/* Ids come in blocks per handle: two handles taking turns get distinct
+   ids, each handle's in increasing order. */
+static void two_handles_take_distinct_ids(void **state)
+{
+  pg_test *t = *state;
+  crm_db *other = open_handle(t);
+  crm_id last[2] = {0, 0};
+  GHashTable *seen = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+  for (int i = 0; i < 20; i++) {
+    crm_db *db = i % 2 ? other : t->db;
+    char email[64];
+    g_snprintf(email, sizeof email, "c%d@example.com", i);
+    crm_id customer = crm_test_customer(db, email);
+    crm_id ix = 0;
+    assert_crm_ok(record(&ix, db, customer, CRM_CHANNEL_EMAIL, 0, NULL));
+    assert_true(customer > last[i % 2]);
+    last[i % 2] = customer;
+    crm_id *key = g_new(crm_id, 1);
+    *key = customer;
+    assert_true(g_hash_table_add(seen, key));
+  }
+  g_hash_table_unref(seen);
+  crm_close(other);
+  assert_int_equal(count_rows(t, "crm_customers"), 20);
+  assert_int_equal(raw_int(t->raw, "SELECT count(DISTINCT id) FROM crm_interactions"), 20);
+  assert_int_equal(raw_int(t->raw, "SELECT count(DISTINCT id) FROM crm_cases"), 20);
+}
+
+/* In a write transaction the backend answers from what it read or wrote
+   itself: every change the transaction makes is seen by its next call. */
+static void a_transaction_sees_its_own_changes(void **state)
+{
+  pg_test *t = *state;
+  raw_exec(t->raw, "ALTER TABLE crm_events ADD CONSTRAINT no_poison "
+                   "CHECK (payload NOT LIKE '%poison%')");
+  assert_crm_ok(crm_begin(t->db));
+  crm_id ada = 0, found = 0;
+  assert_crm_error(crm_customer_find(&found, t->db, CRM_IDENTITY_EMAIL, "ada@example.com"),
+                   CRM_ENOTFOUND, "ada@example.com");
+  assert_crm_ok(crm_customer_create(&ada, t->db, "Ada"));
+  assert_crm_ok(crm_identity_add(t->db, ada, CRM_IDENTITY_EMAIL, "ada@example.com"));
+  assert_crm_ok(crm_customer_find(&found, t->db, CRM_IDENTITY_EMAIL, "ada@example.com"));
+  assert_int_equal(found, ada);
+  int64_t version = crm_test_customer_version(t->db, ada);
+  crm_customer_update_spec u;
+  assert_crm_ok(crm_customer_update_spec_init(&u, CRM_CUSTOMER_UPDATE_SPEC_VERSION));
+  u.display_name = "Ada L.";
+  assert_crm_ok(crm_customer_update(t->db, ada, &u, version));
+  crm_customer *c = NULL;
+  assert_crm_ok(crm_customer_lookup(&c, t->db, ada));
+  assert_string_equal(crm_customer_name(c), "Ada L.");
+  assert_true(crm_customer_version(c) > version);
+  crm_customer_free(c);
+  assert_crm_ok(crm_identity_remove(t->db, ada, CRM_IDENTITY_EMAIL, "ada@example.com"));
+  assert_crm_error(crm_customer_find(&found, t->db, CRM_IDENTITY_EMAIL, "ada@example.com"),
+                   CRM_ENOTFOUND, "ada@example.com");
+  /* a failed call's writes are forgotten with it (the server refuses
+     its event, after the identity was written) */
+  assert_crm_error(crm_customer_find(&found, t->db, CRM_IDENTITY_EMAIL, "poison@example.com"),
+                   CRM_ENOTFOUND, "poison@example.com");
+  assert_crm_error(crm_identity_add(t->db, ada, CRM_IDENTITY_EMAIL, "poison@example.com"),
+                   CRM_ERROR, "no_poison");
+  assert_crm_error(crm_customer_find(&found, t->db, CRM_IDENTITY_EMAIL, "poison@example.com"),
+                   CRM_ENOTFOUND, "poison@example.com");
+  assert_crm_error(
+      crm_customer_ensure(&found, NULL, t->db, CRM_IDENTITY_EMAIL, "poison@example.com", NULL),
+      CRM_ERROR, "no_poison");
+  assert_crm_ok(crm_customer_lookup(&c, t->db, ada));
+  assert_int_equal(crm_customer_version(c), version + 2); /* update, identity removal */
+  crm_customer_free(c);
+  assert_crm_ok(crm_commit(t->db));
+  assert_int_equal(count_rows(t, "crm_identities"), 0);
+  assert_int_equal(count_rows(t, "crm_customers"), 1);
+  assert_int_equal(raw_int(t->raw, "SELECT count(*) FROM crm_customers WHERE display_name = "
+                                   "'Ada L.'"),
+                   1);
+}
+
+/* ------------------------------------------------------------------ */
 /* interactions                                                         */
 
 static void interactions_filing_and_external_ref(void **state)
@@ -1424,6 +1540,10 @@ int main(void)
       cmocka_unit_test_setup_teardown(settings_round_trip, setup, teardown),
       cmocka_unit_test_setup_teardown(events_in_order_with_cursors, setup, teardown),
       cmocka_unit_test_setup_teardown(rollback_leaves_nothing, setup, teardown),
+      cmocka_unit_test_setup_teardown(a_pipelined_write_that_fails_fails_its_own_call, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(two_handles_take_distinct_ids, setup, teardown),
+      cmocka_unit_test_setup_teardown(a_transaction_sees_its_own_changes, setup, teardown),
       cmocka_unit_test_setup_teardown(interactions_filing_and_external_ref, setup, teardown),
       cmocka_unit_test_setup_teardown(attachments_are_byte_exact, setup, teardown),
       cmocka_unit_test_setup_teardown(timeline_pages_by_keyset, setup, teardown),

@@ -99,8 +99,13 @@ static int result_ok(const PGresult *res)
 
 crm_status crm__pg_exec_simple(crm_pg *s, const char *sql, const char *doing)
 {
+  crm__pg_cache_check(s, sql);
+  /* several statements in one string: not in pipeline mode */
+  crm_status st = crm__pg_pipeline_sync(s, NULL, NULL);
+  if (st != CRM_OK)
+    return st;
   PGresult *res = PQexec(s->conn, sql);
-  crm_status st = result_ok(res) ? CRM_OK : crm__pg_fail(s, res, doing);
+  st = result_ok(res) ? CRM_OK : crm__pg_fail(s, res, doing);
   PQclear(res);
   return st;
 }
@@ -118,6 +123,7 @@ static crm_status reconnect_if_lost(crm_pg *s)
   if (s->in_txn)
     return crm_backend_error(CRM_ERROR, "the connection to PostgreSQL was lost during the "
                                         "transaction (nothing of it was committed)");
+  g_array_set_size(s->piped, 0);
   PQreset(s->conn);
   if (PQstatus(s->conn) != CONNECTION_OK) {
     char *msg = g_strstrip(g_strdup(PQerrorMessage(s->conn)));
@@ -163,6 +169,13 @@ static crm_status prepared(const char **name, crm_pg *s, const char *sql, int np
 static crm_status run_once(crm_pg *s, const char *sql, const crm_pg_params *p, int binary,
                            PGresult **out, const char *doing)
 {
+  if (crm__pg_pipeline_busy(s)) {
+    /* behind the statements sent before it: one round trip for all */
+    crm_status st = crm__pg_pipeline_send(s, sql, p, binary, doing);
+    if (st == CRM_OK)
+      st = crm__pg_pipeline_sync(s, out, NULL);
+    return st;
+  }
   int n = p ? p->n : 0;
   const char *name = NULL;
   crm_status st = prepared(&name, s, sql, n, doing);
@@ -183,6 +196,7 @@ crm_status crm__pg_run(crm_pg *s, const char *sql, const crm_pg_params *p, int b
                        PGresult **out, const char *doing)
 {
   *out = NULL;
+  crm__pg_cache_check(s, sql);
   crm_status st = reconnect_if_lost(s);
   if (st == CRM_OK)
     st = run_once(s, sql, p, binary, out, doing);
@@ -317,6 +331,8 @@ static void pg_close(crm_backend *b)
     return;
   if (s->stmts)
     g_hash_table_destroy(s->stmts);
+  crm__pg_pipeline_free(s);
+  crm__pg_cache_free(s);
   PQfinish(s->conn);
   g_free(s);
 }
@@ -339,6 +355,8 @@ static crm_status pg_open(crm_backend **out, const crm_backend_open_params *p)
   *out = NULL;
   crm_pg *s = g_new0(crm_pg, 1);
   s->stmts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  crm__pg_pipeline_init(s);
+  crm__pg_cache_init(s);
   s->busy_timeout_ms = p->busy_timeout_ms > 0 ? p->busy_timeout_ms : 5000;
   s->durable = p->durable;
   /* location is a conninfo string or a postgres[ql]:// URI: libpq expands
@@ -419,6 +437,8 @@ static crm_status pg_begin(crm_backend *b, int write)
   if (st != CRM_OK)
     return st;
   s->release_pending = 0;
+  g_array_set_size(s->piped, 0); /* none: every transaction ends synced */
+  crm__pg_cache_clear(s);
   st = begin_once(s, write);
   if (st != CRM_OK && may_retry(s))
     st = begin_once(s, write);
@@ -429,6 +449,7 @@ static crm_status pg_begin(crm_backend *b, int write)
     PQclear(res);
   }
   s->in_txn = st == CRM_OK;
+  s->write_txn = write;
   return st;
 }
 
@@ -442,13 +463,31 @@ static crm_status pg_commit(crm_backend *b)
   else
     g_strlcpy(sql, "COMMIT", sizeof sql);
   s->release_pending = 0;
-  PGresult *res = PQexec(s->conn, sql);
-  crm_status st;
-  if (!result_ok(res)) {
-    st = crm__pg_fail(s, res, "committing");
+  PGresult *res = NULL;
+  crm_status st = CRM_OK;
+  int commit_failed = 1;
+  if (crm__pg_pipeline_busy(s)) {
+    /* the statements sent, the counter and COMMIT: one round trip */
+    if (s->seq != s->seq_stored) {
+      crm_pg_params p = CRM_PG_PARAMS_INIT;
+      crm__pg_int(&p, s->seq);
+      st = crm__pg_pipeline_send(s, "UPDATE crm_event_seq SET seq = $1", &p, 0, "committing");
+    }
+    if (st == CRM_OK)
+      st = crm__pg_pipeline_send(s, "COMMIT", NULL, 0, "committing");
+    if (st == CRM_OK)
+      st = crm__pg_pipeline_sync(s, &res, &commit_failed);
+    else
+      crm__pg_pipeline_discard(s);
+  } else {
+    res = PQexec(s->conn, sql);
+    if (!result_ok(res))
+      st = crm__pg_fail(s, res, "committing");
+  }
+  if (st != CRM_OK) {
     /* PostgreSQL ends the transaction on a failed COMMIT: retrying the
        commit would commit nothing, so never invite it with CRM_EBUSY. */
-    if (st == CRM_EBUSY && PQtransactionStatus(s->conn) != PQTRANS_INTRANS)
+    if (st == CRM_EBUSY && commit_failed && PQtransactionStatus(s->conn) != PQTRANS_INTRANS)
       st = crm_backend_error(CRM_ERROR, "%s (the transaction was rolled back)",
                              crm_error_last()->message);
   } else if (strcmp(PQcmdStatus(res), "ROLLBACK") == 0) {
@@ -462,6 +501,7 @@ static crm_status pg_commit(crm_backend *b)
   PQclear(res);
   if (PQtransactionStatus(s->conn) != PQTRANS_INTRANS)
     s->in_txn = 0;
+  crm__pg_cache_clear(s);
   return st;
 }
 
@@ -470,32 +510,47 @@ static crm_status pg_rollback(crm_backend *b)
   crm_pg *s = CRM_PG(b);
   s->in_txn = 0;
   s->release_pending = 0;
+  crm__pg_pipeline_discard(s);
+  crm__pg_cache_clear(s);
   PGTransactionStatusType ts = PQtransactionStatus(s->conn);
   if (ts == PQTRANS_IDLE || ts == PQTRANS_UNKNOWN)
     return CRM_OK; /* ended by the server (a failed COMMIT), or the connection is gone */
   return crm__pg_exec_simple(s, "ROLLBACK", "rolling back");
 }
 
-/* A call's savepoint. The previous call's RELEASE waits for this one
-   (one round trip for both): a released savepoint has nothing left to
-   fail, and COMMIT or ROLLBACK ends it as well. */
+/* A call's savepoint, sent without waiting: its answer comes with the
+   call's first statement that needs one. The previous call's RELEASE
+   waits for it when that call had nothing else to send (a released
+   savepoint has nothing left to fail, and COMMIT or ROLLBACK ends it as
+   well). */
 static crm_status pg_savepoint(crm_backend *b)
 {
   crm_pg *s = CRM_PG(b);
-  crm_status st = crm__pg_exec_simple(
-      s,
-      s->release_pending ? "RELEASE SAVEPOINT crm_call; SAVEPOINT crm_call" : "SAVEPOINT crm_call",
-      "starting a savepoint");
+  crm_status st = CRM_OK;
+  if (s->release_pending)
+    st = crm__pg_pipeline_send(s, "RELEASE SAVEPOINT crm_call", NULL, 0, "starting a savepoint");
+  if (st == CRM_OK)
+    st = crm__pg_pipeline_send(s, "SAVEPOINT crm_call", NULL, 0, "starting a savepoint");
   if (st == CRM_OK)
     s->release_pending = 0;
   s->seq_savepoint = s->seq;
   return st;
 }
 
+/* The end of a call: the answers of what it sent are read now, so that
+   its failure is this call's. */
 static crm_status pg_savepoint_release(crm_backend *b)
 {
-  CRM_PG(b)->release_pending = 1;
-  return CRM_OK;
+  crm_pg *s = CRM_PG(b);
+  if (!crm__pg_pipeline_busy(s)) {
+    s->release_pending = 1;
+    return CRM_OK;
+  }
+  crm_status st = crm__pg_pipeline_send(s, "RELEASE SAVEPOINT crm_call", NULL, 0, "ending a call");
+  if (st == CRM_OK)
+    st = crm__pg_pipeline_sync(s, NULL, NULL);
+  s->release_pending = 0;
+  return st;
 }
 
 static crm_status pg_savepoint_rollback(crm_backend *b)
@@ -503,6 +558,8 @@ static crm_status pg_savepoint_rollback(crm_backend *b)
   crm_pg *s = CRM_PG(b);
   s->seq = s->seq_savepoint;
   s->release_pending = 0;
+  crm__pg_pipeline_discard(s);
+  crm__pg_cache_clear(s);
   return crm__pg_exec_simple(s, "ROLLBACK TO SAVEPOINT crm_call; RELEASE SAVEPOINT crm_call",
                              "rolling back a savepoint");
 }

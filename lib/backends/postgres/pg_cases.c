@@ -216,15 +216,24 @@ static void case_params(crm_pg_params *p, const crm_case_row *row)
 
 crm_status crm__pg_case_insert(crm_backend *b, crm_case_row *row)
 {
+  crm_pg *s = CRM_PG(b);
+  int64_t id = 0;
+  crm_status st = crm__pg_take_id(s, CRM_PG_ID_CASE, &id);
+  if (st != CRM_OK)
+    return st;
   crm_pg_params p = CRM_PG_PARAMS_INIT;
   case_params(&p, row);
-  return crm__pg_row_int(
-      CRM_PG(b),
+  crm__pg_int(&p, id);
+  st = crm__pg_defer(
+      s,
       "INSERT INTO crm_cases (customer, subject, kind, status, priority, queue, assignee, "
       "created_at, updated_at, resolved_at, version, inbound_count, transfer_count, "
-      "reopen_count, csat, csat_comment) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
-      "$12, $13, $14, $15, $16) RETURNING id",
-      &p, &row->id, "inserting a case");
+      "reopen_count, csat, csat_comment, id) OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, "
+      "$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+      &p, "inserting a case");
+  if (st == CRM_OK)
+    row->id = id;
+  return st;
 }
 
 crm_status crm__pg_case_get(crm_backend *b, crm_id id, crm_case_row *out)

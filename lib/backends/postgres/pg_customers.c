@@ -43,30 +43,47 @@ static void customer_params(crm_pg_params *p, const crm_customer_row *row)
 
 crm_status crm__pg_customer_insert(crm_backend *b, crm_customer_row *row)
 {
+  crm_pg *s = CRM_PG(b);
+  int64_t id = 0;
+  crm_status st = crm__pg_take_id(s, CRM_PG_ID_CUSTOMER, &id);
+  if (st != CRM_OK)
+    return st;
   crm_pg_params p = CRM_PG_PARAMS_INIT;
   customer_params(&p, row);
-  return crm__pg_row_int(CRM_PG(b),
-                         "INSERT INTO crm_customers (display_name, organization, language, "
-                         "timezone, segment, status, created_at, updated_at, version) "
-                         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-                         &p, &row->id, "inserting a customer");
+  crm__pg_int(&p, id);
+  s->cache_hold = 1;
+  st = crm__pg_defer(s,
+                     "INSERT INTO crm_customers (display_name, organization, language, "
+                     "timezone, segment, status, created_at, updated_at, version, id) "
+                     "OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                     &p, "inserting a customer");
+  s->cache_hold = 0;
+  if (st == CRM_OK) {
+    row->id = id;
+    crm__pg_cache_put_customer(s, row);
+    crm__pg_cache_new_customer(s, id);
+  }
+  return st;
 }
 
 crm_status crm__pg_customer_get(crm_backend *b, crm_id id, crm_customer_row *out)
 {
   memset(out, 0, sizeof *out);
+  crm_pg *s = CRM_PG(b);
+  if (crm__pg_cache_get_customer(s, id, out))
+    return CRM_OK;
   crm_pg_params p = CRM_PG_PARAMS_INIT;
   crm__pg_int(&p, id);
   PGresult *res = NULL;
-  crm_status st =
-      crm__pg_row(CRM_PG(b), "SELECT " CUSTOMER_COLUMNS " FROM crm_customers WHERE id = $1", &p,
-                  &res, "reading a customer");
+  crm_status st = crm__pg_row(s, "SELECT " CUSTOMER_COLUMNS " FROM crm_customers WHERE id = $1", &p,
+                              &res, "reading a customer");
   if (st == CRM_ENOTFOUND)
     return crm_backend_error(CRM_ENOTFOUND, "no customer with id %lld", (long long)id);
   if (st != CRM_OK)
     return st;
   read_customer(res, 0, out);
   PQclear(res);
+  crm__pg_cache_put_customer(s, out);
   return CRM_OK;
 }
 
@@ -90,16 +107,56 @@ crm_status crm__pg_customer_update(crm_backend *b, const crm_customer_row *row, 
   return st;
 }
 
-crm_status crm__pg_identity_find(crm_backend *b, int kind, const char *value, crm_id *customer)
+static crm_status no_identity(const char *value)
 {
+  return crm_backend_error(CRM_ENOTFOUND, "no customer has identity '%s'", value);
+}
+
+/* In a write transaction the owner's row comes along, for customer_get. */
+static crm_status identity_find_cached(crm_pg *s, int kind, const char *value, crm_id *customer)
+{
+  if (crm__pg_cache_get_identity(s, kind, value, customer))
+    return *customer ? CRM_OK : no_identity(value);
   crm_pg_params p = CRM_PG_PARAMS_INIT;
   crm__pg_int(&p, kind);
   crm__pg_text(&p, value);
-  crm_status st = crm__pg_row_int(
-      CRM_PG(b), "SELECT customer FROM crm_identities WHERE kind = $1 AND value = $2", &p, customer,
-      "finding an identity");
+  PGresult *res = NULL;
+  crm_status st = crm__pg_row(s,
+                              "SELECT c.id, c.display_name, c.organization, c.language, "
+                              "c.timezone, c.segment, c.status, c.created_at, c.updated_at, "
+                              "c.version FROM crm_identities i JOIN crm_customers c ON "
+                              "c.id = i.customer WHERE i.kind = $1 AND i.value = $2",
+                              &p, &res, "finding an identity");
+  if (st == CRM_ENOTFOUND) {
+    crm__pg_cache_put_identity(s, kind, value, 0);
+    return no_identity(value);
+  }
+  if (st != CRM_OK)
+    return st;
+  crm_customer_row row = {0};
+  read_customer(res, 0, &row);
+  PQclear(res);
+  crm__pg_cache_put_customer(s, &row);
+  crm__pg_cache_put_identity(s, kind, value, row.id);
+  *customer = row.id;
+  crm_customer_row_clear(&row);
+  return CRM_OK;
+}
+
+crm_status crm__pg_identity_find(crm_backend *b, int kind, const char *value, crm_id *customer)
+{
+  *customer = 0;
+  crm_pg *s = CRM_PG(b);
+  if (crm__pg_cache_on(s))
+    return identity_find_cached(s, kind, value, customer);
+  crm_pg_params p = CRM_PG_PARAMS_INIT;
+  crm__pg_int(&p, kind);
+  crm__pg_text(&p, value);
+  crm_status st =
+      crm__pg_row_int(s, "SELECT customer FROM crm_identities WHERE kind = $1 AND value = $2", &p,
+                      customer, "finding an identity");
   if (st == CRM_ENOTFOUND)
-    return crm_backend_error(CRM_ENOTFOUND, "no customer has identity '%s'", value);
+    return no_identity(value);
   return st;
 }
 
@@ -107,20 +164,40 @@ crm_status crm__pg_identity_insert(crm_backend *b, const crm_identity_row *row, 
 {
   if (owner)
     *owner = 0;
+  crm_pg *s = CRM_PG(b);
   crm_pg_params p = CRM_PG_PARAMS_INIT;
   crm__pg_int(&p, row->customer);
   crm__pg_int(&p, row->kind);
   crm__pg_text(&p, row->value);
   crm__pg_int(&p, row->created_at);
-  /* DO NOTHING instead of an error that would abort the transaction; a
-     concurrent inserter makes this wait for its commit, then yield. */
+  crm_id known = 0;
+  s->cache_hold = 1;
+  crm_status st;
   long inserted = 0;
-  crm_status st = crm__pg_exec(CRM_PG(b),
-                               "INSERT INTO crm_identities (customer, kind, value, created_at) "
-                               "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                               &p, &inserted, "inserting an identity");
-  if (st != CRM_OK || inserted == 1)
+  if (crm__pg_cache_get_identity(s, row->kind, row->value, &known) && known == 0) {
+    /* looked up in this write transaction and not found: no one else can
+       have taken it since (pg_cache.c), so no answer is needed */
+    st = crm__pg_defer(s,
+                       "INSERT INTO crm_identities (customer, kind, value, created_at) "
+                       "VALUES ($1, $2, $3, $4)",
+                       &p, "inserting an identity");
+    inserted = 1;
+  } else {
+    /* DO NOTHING instead of an error that would abort the transaction; a
+       concurrent inserter makes this wait for its commit, then yield. */
+    st = crm__pg_exec(s,
+                      "INSERT INTO crm_identities (customer, kind, value, created_at) "
+                      "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                      &p, &inserted, "inserting an identity");
+  }
+  s->cache_hold = 0;
+  if (st != CRM_OK)
     return st;
+  if (inserted == 1) {
+    crm__pg_cache_put_identity(s, row->kind, row->value, row->customer);
+    crm__pg_cache_new_identity(s, row);
+    return CRM_OK;
+  }
   crm_id holder = 0;
   if (crm__pg_identity_find(b, row->kind, row->value, &holder) == CRM_OK && owner)
     *owner = holder;
@@ -155,6 +232,9 @@ static void read_identity(const PGresult *res, int r, void *out)
 
 crm_status crm__pg_identity_list(crm_backend *b, crm_id customer, crm_row_fn cb, void *payload)
 {
+  crm_status st;
+  if (crm__pg_cache_list_identities(CRM_PG(b), customer, cb, payload, &st))
+    return st;
   crm_pg_params p = CRM_PG_PARAMS_INIT;
   crm__pg_int(&p, customer);
   return crm__pg_list(CRM_PG(b),

@@ -84,10 +84,10 @@ crm_status crm__pg_event_append(crm_backend *b, crm_event_row *row)
      memory while the counter row stays locked, and stores it at COMMIT). */
   crm_pg *s = CRM_PG(b);
   crm__pg_int(&p, s->seq + 1);
-  crm_status st = crm__pg_exec(s,
-                               "INSERT INTO crm_events (time, actor, kind, entity, entity_id, "
-                               "payload, seq) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                               &p, NULL, "appending an event");
+  crm_status st = crm__pg_defer(s,
+                                "INSERT INTO crm_events (time, actor, kind, entity, entity_id, "
+                                "payload, seq) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                                &p, "appending an event");
   if (st == CRM_OK)
     row->seq = ++s->seq;
   return st;

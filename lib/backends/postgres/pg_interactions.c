@@ -48,10 +48,19 @@ crm_status crm__pg_interaction_find_ref(crm_backend *b, int channel, const char 
   return st;
 }
 
+/* Pipelined (pg_pipeline.c): the (channel, external_ref) key cannot be
+   taken meanwhile, since the core looked it up in this write transaction
+   and writers take turns (pg.c); were it taken all the same, the unique
+   violation fails the call when it ends, as CRM_EEXISTS. */
 crm_status crm__pg_interaction_insert(crm_backend *b, crm_interaction_row *row, crm_id *existing)
 {
   if (existing)
     *existing = 0;
+  crm_pg *s = CRM_PG(b);
+  int64_t id = 0;
+  crm_status st = crm__pg_take_id(s, CRM_PG_ID_INTERACTION, &id);
+  if (st != CRM_OK)
+    return st;
   crm_pg_params p = CRM_PG_PARAMS_INIT;
   crm__pg_int(&p, row->customer);
   crm__pg_id(&p, row->case_id);
@@ -65,27 +74,16 @@ crm_status crm__pg_interaction_insert(crm_backend *b, crm_interaction_row *row, 
   crm__pg_text(&p, row->body);
   crm__pg_text(&p, row->external_ref);
   crm__pg_text(&p, row->in_reply_to);
-  crm_id id = 0;
-  crm_status st =
-      crm__pg_row_int(CRM_PG(b),
-                      "INSERT INTO crm_interactions (customer, case_id, agent, channel, direction, "
-                      "outcome, occurred_at, recorded_at, subject, body, external_ref, "
-                      "in_reply_to) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
-                      "ON CONFLICT DO NOTHING RETURNING id",
-                      &p, &id, "inserting an interaction");
-  if (st == CRM_OK) {
+  crm__pg_int(&p, id);
+  st = crm__pg_defer(s,
+                     "INSERT INTO crm_interactions (customer, case_id, agent, channel, direction, "
+                     "outcome, occurred_at, recorded_at, subject, body, external_ref, "
+                     "in_reply_to, id) OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, "
+                     "$7, $8, $9, $10, $11, $12, $13)",
+                     &p, "inserting an interaction");
+  if (st == CRM_OK)
     row->id = id;
-    return CRM_OK;
-  }
-  if (st != CRM_ENOTFOUND) /* ENOTFOUND: the (channel, external_ref) key was taken */
-    return st;
-  crm_id found = 0;
-  if (row->external_ref)
-    crm__pg_interaction_find_ref(b, row->channel, row->external_ref, &found);
-  if (existing)
-    *existing = found;
-  return crm_backend_error(CRM_EEXISTS, "external_ref '%s' is already recorded as interaction %lld",
-                           row->external_ref ? row->external_ref : "", (long long)found);
+  return st;
 }
 
 crm_status crm__pg_interaction_get(crm_backend *b, crm_id id, crm_interaction_row *out)

@@ -11,7 +11,14 @@
  * A statement that fails inside a transaction aborts the whole
  * PostgreSQL transaction, so the slots that may hit a unique key use
  * INSERT ... ON CONFLICT DO NOTHING and report CRM_EEXISTS themselves:
- * the core may go on after a CRM_EEXISTS inside its transaction.
+ * the core may go on after a CRM_EEXISTS inside its transaction. (Not
+ * where the key was looked up in the same write transaction: writers
+ * take turns, so those inserts are pipelined, see pg_pipeline.c.)
+ *
+ * Inside a write transaction, statements whose result nobody needs are
+ * pipelined and read at the next statement that needs an answer or at
+ * the end of the call (pg_pipeline.c), and what the transaction read or
+ * wrote of customers and identities is remembered (pg_cache.c).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -23,12 +30,33 @@
 
 #include "crm/sys/backend.h"
 
+/* Ids reserved in blocks (pg_pipeline.c). */
+typedef enum {
+  CRM_PG_ID_CUSTOMER,
+  CRM_PG_ID_CASE,
+  CRM_PG_ID_INTERACTION,
+  CRM_PG_ID_COUNT
+} crm_pg_id_kind;
+
+typedef struct {
+  int64_t ids[64];
+  int count, next; /* ids[next..count) are still free */
+} crm_pg_id_block;
+
 typedef struct {
   crm_backend base; /* must be first */
   PGconn *conn;
   GHashTable *stmts; /* SQL text -> statement name, prepared on this connection */
   unsigned int next_stmt;
-  int in_txn; /* between begin and commit/rollback */
+  int in_txn;    /* between begin and commit/rollback */
+  int write_txn; /* ... of a write transaction */
+  GArray *piped; /* statements sent, answers not read yet (pg_pipeline.c) */
+  crm_pg_id_block ids[CRM_PG_ID_COUNT];
+  /* what the write transaction knows (pg_cache.c) */
+  GHashTable *cached_customers;  /* crm_id -> crm_customer_row */
+  GHashTable *cached_identities; /* "kind:value" -> owner (0: none) */
+  GHashTable *new_customers;     /* created here: crm_id -> GPtrArray of crm_identity_row */
+  int cache_hold;                /* a cache-aware slot is writing */
   /* Event numbers of the open write transaction, taken in memory: the
      counter row is locked from BEGIN and stored once, at COMMIT. */
   int64_t seq;           /* the last number taken */
@@ -101,6 +129,57 @@ crm_status crm__pg_row(crm_pg *s, const char *sql, const crm_pg_params *p, PGres
    without a row, as crm__pg_row. */
 crm_status crm__pg_row_int(crm_pg *s, const char *sql, const crm_pg_params *p, int64_t *out,
                            const char *doing);
+
+/* ------------------------------------------------------------------ */
+/* the pipeline (pg_pipeline.c)                                         */
+
+void crm__pg_pipeline_init(crm_pg *s);
+void crm__pg_pipeline_free(crm_pg *s);
+/* Statements were sent whose answers are not read yet. */
+int crm__pg_pipeline_busy(const crm_pg *s);
+/* Send a prepared statement (prepared on first use, in the pipeline too:
+   any one statement, SAVEPOINT and COMMIT included) without waiting for
+   its answer. */
+crm_status crm__pg_pipeline_send(crm_pg *s, const char *sql, const crm_pg_params *p, int binary,
+                                 const char *doing);
+/* Read every answer (one round trip) and leave pipeline mode: the first
+   failure is the status. *last (may be NULL; PQclear it) receives the
+   last statement's result when all succeeded; *last_failed (may be
+   NULL): the failure was the last statement's. */
+crm_status crm__pg_pipeline_sync(crm_pg *s, PGresult **last, int *last_failed);
+/* Read and drop every answer, keeping the error already recorded. */
+void crm__pg_pipeline_discard(crm_pg *s);
+/* Run a statement whose result nobody needs: inside a write transaction
+   it is pipelined (its failure fails the current call at the latest when
+   the call ends); elsewhere it runs at once. */
+crm_status crm__pg_defer(crm_pg *s, const char *sql, const crm_pg_params *p, const char *doing);
+/* The next id of a new row, from a block reserved from the table's
+   identity sequence (insert it with OVERRIDING SYSTEM VALUE). */
+crm_status crm__pg_take_id(crm_pg *s, crm_pg_id_kind kind, int64_t *out);
+
+/* ------------------------------------------------------------------ */
+/* what a write transaction knows (pg_cache.c)                          */
+
+void crm__pg_cache_init(crm_pg *s);
+void crm__pg_cache_free(crm_pg *s);
+void crm__pg_cache_clear(crm_pg *s);
+/* In a write transaction: the cache may be used. */
+int crm__pg_cache_on(const crm_pg *s);
+/* Before running `sql`: a write naming the cached tables forgets all. */
+void crm__pg_cache_check(crm_pg *s, const char *sql);
+void crm__pg_cache_put_customer(crm_pg *s, const crm_customer_row *row);
+/* 1 with *out a copy (crm_customer_row_clear it), 0 when not known. */
+int crm__pg_cache_get_customer(crm_pg *s, crm_id id, crm_customer_row *out);
+/* An identity's owner; 0: it has none. */
+void crm__pg_cache_put_identity(crm_pg *s, int kind, const char *value, crm_id customer);
+int crm__pg_cache_get_identity(crm_pg *s, int kind, const char *value, crm_id *customer);
+/* A customer created in the transaction, and each identity inserted:
+   the customer's identities, in order (1 with *st set: listed from
+   memory; 0: not known). */
+void crm__pg_cache_new_customer(crm_pg *s, crm_id id);
+void crm__pg_cache_new_identity(crm_pg *s, const crm_identity_row *row);
+int crm__pg_cache_list_identities(crm_pg *s, crm_id customer, crm_row_fn cb, void *payload,
+                                  crm_status *st);
 
 /* Column readers: a malloc'd copy of a text column (NULL stays NULL), an
    integer column (NULL as 0). Text and binary results alike. */

@@ -191,17 +191,17 @@ crm_status crm__pg_customer_keys_set(crm_backend *b, crm_id customer,
 {
   crm_pg_params p = CRM_PG_PARAMS_INIT;
   crm__pg_int(&p, customer);
-  crm_status st = crm__pg_exec(CRM_PG(b), "DELETE FROM crm_customer_keys WHERE customer = $1", &p,
-                               NULL, "replacing duplicate keys");
+  crm_status st = crm__pg_defer(CRM_PG(b), "DELETE FROM crm_customer_keys WHERE customer = $1", &p,
+                                "replacing duplicate keys");
   for (size_t i = 0; i < n && st == CRM_OK; i++) {
     crm_pg_params k = CRM_PG_PARAMS_INIT;
     crm__pg_int(&k, keys[i].reason);
     crm__pg_text(&k, keys[i].key);
     crm__pg_int(&k, customer);
-    st = crm__pg_exec(CRM_PG(b),
-                      "INSERT INTO crm_customer_keys (reason, key, customer) VALUES ($1, $2, $3) "
-                      "ON CONFLICT DO NOTHING",
-                      &k, NULL, "storing a duplicate key");
+    st = crm__pg_defer(CRM_PG(b),
+                       "INSERT INTO crm_customer_keys (reason, key, customer) VALUES ($1, $2, $3) "
+                       "ON CONFLICT DO NOTHING",
+                       &k, "storing a duplicate key");
   }
   return st;
 }

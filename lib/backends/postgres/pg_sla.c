@@ -155,11 +155,11 @@ crm_status crm__pg_sla_case_put(crm_backend *b, const crm_sla_case_row *row)
   crm__pg_int(&p, row->case_id);
   crm__pg_int(&p, row->channel);
   crm__pg_int(&p, row->last_reply_at);
-  return crm__pg_exec(CRM_PG(b),
-                      "INSERT INTO crm_sla_cases (case_id, channel, last_reply_at) "
-                      "VALUES ($1, $2, $3) ON CONFLICT (case_id) DO UPDATE SET "
-                      "channel = excluded.channel, last_reply_at = excluded.last_reply_at",
-                      &p, NULL, "storing a case's SLA facts");
+  return crm__pg_defer(CRM_PG(b),
+                       "INSERT INTO crm_sla_cases (case_id, channel, last_reply_at) "
+                       "VALUES ($1, $2, $3) ON CONFLICT (case_id) DO UPDATE SET "
+                       "channel = excluded.channel, last_reply_at = excluded.last_reply_at",
+                       &p, "storing a case's SLA facts");
 }
 
 /* ------------------------------------------------------------------ */
