@@ -75,15 +75,40 @@ crm_status crm__pg_interaction_insert(crm_backend *b, crm_interaction_row *row, 
   crm__pg_text(&p, row->external_ref);
   crm__pg_text(&p, row->in_reply_to);
   crm__pg_int(&p, id);
-  st = crm__pg_defer(s,
-                     "INSERT INTO crm_interactions (customer, case_id, agent, channel, direction, "
-                     "outcome, occurred_at, recorded_at, subject, body, external_ref, "
-                     "in_reply_to, id) OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, "
-                     "$7, $8, $9, $10, $11, $12, $13)",
-                     &p, "inserting an interaction");
-  if (st == CRM_OK)
-    row->id = id;
-  return st;
+  if (row->external_ref == NULL) {
+    st = crm__pg_defer(s,
+                       "INSERT INTO crm_interactions (customer, case_id, agent, channel, "
+                       "direction, outcome, occurred_at, recorded_at, subject, body, "
+                       "external_ref, in_reply_to, id) OVERRIDING SYSTEM VALUE VALUES ($1, $2, "
+                       "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                       &p, "inserting an interaction");
+    if (st == CRM_OK)
+      row->id = id;
+    return st;
+  }
+  /* A reference is answered at once: the core learns from this insert
+     alone that the channel already has it, and which interaction holds it
+     (crm_interaction_record returns that id). */
+  int64_t inserted = 0;
+  st =
+      crm__pg_row_int(s,
+                      "INSERT INTO crm_interactions (customer, case_id, agent, channel, direction, "
+                      "outcome, occurred_at, recorded_at, subject, body, external_ref, "
+                      "in_reply_to, id) OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, "
+                      "$7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING RETURNING id",
+                      &p, &inserted, "inserting an interaction");
+  if (st == CRM_OK) {
+    row->id = inserted;
+    return CRM_OK;
+  }
+  if (st != CRM_ENOTFOUND) /* ENOTFOUND: the (channel, external_ref) key was taken */
+    return st;
+  crm_id found = 0;
+  crm__pg_interaction_find_ref(b, row->channel, row->external_ref, &found);
+  if (existing)
+    *existing = found;
+  return crm_backend_error(CRM_EEXISTS, "external_ref '%s' is already recorded as interaction %lld",
+                           row->external_ref, (long long)found);
 }
 
 crm_status crm__pg_interaction_get(crm_backend *b, crm_id id, crm_interaction_row *out)
