@@ -324,10 +324,7 @@ static void test_failed_call_undone_late_in_a_long_transaction(void **state)
   crm_id customer = crm_test_customer(t->db, "caldaia@example.com");
   crm_id first = inbound(t->db, customer, "<first@example.com>", NULL);
   assert_true(first > 0);
-  crm_interaction *ix = NULL;
-  assert_crm_ok(crm_interaction_lookup(&ix, t->db, first));
-  crm_id old_case = crm_interaction_case(ix);
-  crm_interaction_free(ix);
+  crm_id old_case = crm_test_case_of(t->db, first);
 
   assert_crm_ok(crm_begin(t->db));
   for (int i = 0; i < 300; i++) {
