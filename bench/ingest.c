@@ -28,8 +28,11 @@
  *   bench_ingest --smoke    tiny run for CI (a few seconds)
  *
  * With CRM_BENCH_PG="postgres:CONNINFO" (as CRM_TEST_PG) it also runs on
- * PostgreSQL in a schema of its own, against a naive libpq loop (one
- * prepared statement, one round trip, at a time) writing the same rows.
+ * PostgreSQL in a schema of its own (ingest_pg.c), against a naive libpq
+ * loop (one prepared statement, one round trip, at a time) writing the
+ * same rows, and against two libpq programs that bound what any library
+ * can reach there: with and without a call's failure undoing its own
+ * writes only.
  *
  * Prints RESULT name=value lines; exit status 1 if the raw path does not
  * write what libcrm writes.
@@ -53,24 +56,13 @@
 #include <malloc.h>
 #endif
 #include <sqlite3.h>
-#ifdef BENCH_HAVE_PG
-#include <libpq-fe.h>
-#endif
 
 #include "crm.h"
-
-#define T0   ((crm_time)1772442000) /* the fixed clock of every run */
-#define BODY "Hello, the parcel I ordered last week has not arrived yet. Could you check?"
-
-typedef struct {
-  long contacts;   /* contacts timed per measurement */
-  int reps;        /* best of */
-  long check_size; /* contacts of the row-for-row check */
-} sizes;
+#include "ingest.h"
 
 static const sizes full_sizes = {20000, 3, 200};
 static const sizes smoke_sizes = {400, 1, 40};
-static const int batches[] = {1, 100, 10000};
+const int batches[N_BATCHES] = {1, 100, 10000};
 
 static crm_time fixed_clock(void *payload)
 {
@@ -78,8 +70,7 @@ static crm_time fixed_clock(void *payload)
   return T0;
 }
 
-static void die(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
-static void die(const char *fmt, ...)
+void die(const char *fmt, ...)
 {
   va_list ap;
   va_start(ap, fmt);
@@ -93,14 +84,7 @@ static void die(const char *fmt, ...)
 /* ------------------------------------------------------------------ */
 /* timing                                                               */
 
-/* Wall-clock and CPU (user + system) seconds of this process. The rates
-   and ratios use CPU time: on a shared machine, wall time mostly measures
-   the other processes. */
-typedef struct {
-  double wall, cpu;
-} elapsed;
-
-static elapsed now_elapsed(void)
+elapsed now_elapsed(void)
 {
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
@@ -110,7 +94,7 @@ static elapsed now_elapsed(void)
   return e;
 }
 
-static elapsed since(elapsed start)
+elapsed since(elapsed start)
 {
   elapsed e = now_elapsed();
   e.wall -= start.wall;
@@ -121,16 +105,7 @@ static elapsed since(elapsed start)
 /* ------------------------------------------------------------------ */
 /* the workload                                                         */
 
-/* Contact i of a run: its customer's address, subject and Message-ID.
-   Customers are `pool` = n/4 addresses, each one used four times, in a
-   fixed shuffled order. */
-typedef struct {
-  const char *tag; /* keeps the runs on one database apart */
-  long n;
-  int *customer_of; /* contact -> customer index */
-} workload;
-
-static workload workload_new(const char *tag, long n)
+workload workload_new(const char *tag, long n)
 {
   workload w = {tag, n, g_new(int, n)};
   long pool = n / 4 > 0 ? n / 4 : 1;
@@ -147,14 +122,10 @@ static workload workload_new(const char *tag, long n)
   return w;
 }
 
-static void workload_free(workload *w)
+void workload_free(workload *w)
 {
   g_free(w->customer_of);
 }
-
-typedef struct {
-  char email[64], subject[64], ref[64];
-} contact;
 
 static void contact_make(contact *c, const workload *w, long i)
 {
@@ -166,7 +137,7 @@ static void contact_make(contact *c, const workload *w, long i)
 /* ------------------------------------------------------------------ */
 /* through libcrm                                                       */
 
-static crm_db *libcrm_open(const char *uri)
+crm_db *libcrm_open(const char *uri)
 {
   crm_open_options o = CRM_OPEN_OPTIONS_INIT;
   o.clock = fixed_clock;
@@ -194,7 +165,7 @@ static void libcrm_contact(crm_db *db, const contact *c)
 }
 
 /* The contacts in transactions of `batch`; the time they took. */
-static elapsed libcrm_run(const char *uri, const workload *w, int batch)
+elapsed libcrm_run(const char *uri, const workload *w, int batch)
 {
   crm_db *db = libcrm_open(uri);
   elapsed start = now_elapsed();
@@ -216,40 +187,6 @@ static elapsed libcrm_run(const char *uri, const workload *w, int batch)
 
 /* ------------------------------------------------------------------ */
 /* raw statements: one driver per store                                 */
-
-enum {
-  Q_FIND_IDENTITY,
-  Q_INSERT_CUSTOMER,
-  Q_INSERT_IDENTITY,
-  Q_INSERT_EVENT,
-  Q_INSERT_CASE,
-  Q_INSERT_INTERACTION,
-  Q_INSERT_SLA_CASE,
-  Q_COUNT
-};
-
-typedef enum { P_NULL, P_INT, P_TEXT } param_kind;
-
-typedef struct {
-  param_kind kind;
-  int64_t i;
-  const char *s;
-} param;
-
-#define PI(v) ((param){P_INT, (v), NULL})
-#define PS(v) ((param){P_TEXT, 0, (v)})
-#define PN    ((param){P_NULL, 0, NULL})
-
-typedef struct raw raw;
-struct raw {
-  /* run query q; *out: the new row's id, or the id found (0: none) */
-  void (*run)(raw *r, int q, const param *ps, int n, int64_t *out);
-  void (*exec)(raw *r, const char *sql);
-  /* what the backend runs to begin and to commit a write transaction */
-  void (*begin)(raw *r);
-  void (*commit)(raw *r);
-  void (*close)(raw *r);
-};
 
 /* SQLite: the statements of lib/backends/sqlite with the values libcrm binds */
 static const char *const sqlite_sql[Q_COUNT] = {
@@ -348,8 +285,8 @@ static void raw_sqlite_close(raw *r)
 static raw *raw_sqlite_open(const char *path)
 {
   raw_sqlite *s = g_new0(raw_sqlite, 1);
-  s->base =
-      (raw){raw_sqlite_run, raw_sqlite_exec, raw_sqlite_begin, raw_sqlite_commit, raw_sqlite_close};
+  s->base = (raw){raw_sqlite_run,    raw_sqlite_exec,  raw_sqlite_begin,
+                  raw_sqlite_commit, raw_sqlite_close, NULL};
   /* libcrm's VFS (temporary files in memory, lib/backends/sqlite/sqlite_vfs.c):
      registered by the first crm_open of this process, which comes before */
   if (sqlite3_vfs_find("libcrm") == NULL)
@@ -410,6 +347,8 @@ static void raw_contact(raw *r, const contact *c)
   r->run(r, Q_FIND_IDENTITY, pf, 2, &customer);
   if (customer == 0)
     customer = raw_new_customer(r, c->email);
+  if (r->call_end)
+    r->call_end(r);
 
   int64_t case_id = 0;
   param pc[] = {PI(customer), PS(c->subject), PI(T0), PI(T0)};
@@ -431,9 +370,11 @@ static void raw_contact(raw *r, const contact *c)
              "\"occurred_at\":%" PRId64 ",\"external_ref\":\"%s\"}",
              ix, customer, case_id, (int64_t)T0, c->ref);
   raw_event(r, "interaction.recorded", "interaction", ix, payload);
+  if (r->call_end)
+    r->call_end(r);
 }
 
-static elapsed raw_run(raw *r, const workload *w, int batch)
+elapsed raw_run(raw *r, const workload *w, int batch)
 {
   elapsed start = now_elapsed();
   contact c;
@@ -457,7 +398,7 @@ static int compare_lines(gconstpointer a, gconstpointer b)
 }
 
 /* The lines sorted and joined (g_free); frees `lines`. */
-static char *sorted_text(GPtrArray *lines)
+char *sorted_text(GPtrArray *lines)
 {
   g_ptr_array_sort(lines, compare_lines);
   g_ptr_array_add(lines, NULL);
@@ -498,7 +439,7 @@ static char *sqlite_dump(const char *path)
 }
 
 /* The first line where two dumps differ, for the report. */
-static void report_difference(const char *a, const char *b)
+void report_difference(const char *a, const char *b)
 {
   char **la = g_strsplit(a, "\n", -1), **lb = g_strsplit(b, "\n", -1);
   for (int i = 0; la[i] || lb[i]; i++)
@@ -595,17 +536,8 @@ static void copy_file(const char *from, const char *to)
 /* ------------------------------------------------------------------ */
 /* measuring in a child process                                         */
 
-typedef struct {
-  elapsed took;
-  long maxrss_kb;
-} measurement;
-
-/* Runs the contacts; returns the seconds they took (open and close not
-   counted). */
-typedef elapsed (*run_fn)(const void *arg);
-
 /* Run `fn` in a child; the seconds it took and the child's peak RSS. */
-static measurement measure(run_fn fn, const void *arg)
+measurement measure(run_fn fn, const void *arg)
 {
   int fds[2];
   if (pipe(fds) != 0)
@@ -653,21 +585,21 @@ static elapsed sqlite_job_run(const void *arg)
   return took;
 }
 
-static long peak_rss_kb;
+long peak_rss_kb;
 
-static void result_double(const char *name, double v)
+void result_double(const char *name, double v)
 {
   printf("RESULT %s=%.3f\n", name, v);
   fflush(stdout);
 }
 
-static void result_long(const char *name, long v)
+void result_long(const char *name, long v)
 {
   printf("RESULT %s=%ld\n", name, v);
   fflush(stdout);
 }
 
-static const char *count_label(long n)
+const char *count_label(long n)
 {
   static char buf[8][16];
   static int next;
@@ -681,13 +613,10 @@ static const char *count_label(long n)
   return b;
 }
 
-/* One run's rate (contacts per second), through libcrm or the baseline. */
-typedef double (*run_rate_fn)(const void *arg, int use_libcrm, int rep);
-
 /* The best of `reps` runs each way, taken in turns (libcrm, baseline,
    libcrm, ...): a change in the machine's load during a measurement
    weighs on both sides alike. */
-static void best_rates(run_rate_fn run, const void *arg, int reps, double *lib, double *baseline)
+void best_rates(run_rate_fn run, const void *arg, int reps, double *lib, double *baseline)
 {
   *lib = *baseline = 0;
   for (int rep = 0; rep < reps; rep++) {
@@ -697,7 +626,7 @@ static void best_rates(run_rate_fn run, const void *arg, int reps, double *lib, 
   }
 }
 
-static void note_rss(const measurement *m)
+void note_rss(const measurement *m)
 {
   if (m->maxrss_kb > peak_rss_kb)
     peak_rss_kb = m->maxrss_kb;
@@ -815,345 +744,6 @@ static void sqlite_bench(const char *dir, const sizes *sz, const long *existing,
 
 /* ------------------------------------------------------------------ */
 /* PostgreSQL                                                           */
-
-#ifdef BENCH_HAVE_PG
-
-/* The statements of lib/backends/postgres with the values libcrm binds. */
-static const char *const pg_sql[Q_COUNT] = {
-    [Q_FIND_IDENTITY] = "SELECT customer FROM crm_identities WHERE kind = $1 AND value = $2",
-    [Q_INSERT_CUSTOMER] = "INSERT INTO crm_customers (display_name, organization, language, "
-                          "timezone, segment, status, created_at, updated_at, version) "
-                          "VALUES ($1, NULL, NULL, NULL, NULL, 1, $2, $3, 1) RETURNING id",
-    [Q_INSERT_IDENTITY] = "INSERT INTO crm_identities (customer, kind, value, created_at) "
-                          "VALUES ($1, $2, $3, $4)",
-    /* $1: the next event number, counted from the counter locked at BEGIN
-       (raw_pg_run passes it), as libcrm numbers its events */
-    [Q_INSERT_EVENT] = "INSERT INTO crm_events (seq, time, actor, kind, entity, entity_id, "
-                       "payload) VALUES ($1, $2, NULL, $3, $4, $5, $6)",
-    [Q_INSERT_CASE] = "INSERT INTO crm_cases (customer, subject, kind, status, priority, queue, "
-                      "assignee, created_at, updated_at, resolved_at, version, inbound_count, "
-                      "transfer_count, reopen_count, csat, csat_comment) VALUES ($1, $2, 1, 1, "
-                      "2, NULL, NULL, $3, $4, NULL, 2, 1, 0, 0, NULL, NULL) RETURNING id",
-    [Q_INSERT_INTERACTION] = "INSERT INTO crm_interactions (customer, case_id, agent, channel, "
-                             "direction, outcome, occurred_at, recorded_at, subject, body, "
-                             "external_ref, in_reply_to) VALUES ($1, $2, NULL, 1, 1, 0, $3, $4, "
-                             "$5, $6, $7, NULL) RETURNING id",
-    [Q_INSERT_SLA_CASE] = "INSERT INTO crm_sla_cases (case_id, channel, last_reply_at) "
-                          "VALUES ($1, 1, 0)",
-};
-
-/* A write transaction as the PostgreSQL backend begins one: the event
-   counter row locked until the end, so sequence numbers follow commits;
-   the events are numbered from it in memory and the counter is stored
-   before COMMIT (updating it at every event would make each update walk
-   the row's earlier versions: a quadratic cost no sensible loop has). */
-#define PG_BEGIN "BEGIN; SELECT seq FROM crm_event_seq FOR NO KEY UPDATE"
-
-typedef struct {
-  raw base;
-  PGconn *conn;
-  int64_t seq, seq_stored; /* the last event number taken; the one stored */
-} raw_pg;
-
-static PGresult *pg_ok(PGconn *c, PGresult *res, const char *what)
-{
-  ExecStatusType st = PQresultStatus(res);
-  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-    die("%s: %s", what, PQerrorMessage(c));
-  return res;
-}
-
-/* One statement, one round trip: the naive loop. */
-static void raw_pg_run(raw *r, int q, const param *ps, int n, int64_t *out)
-{
-  raw_pg *p = (raw_pg *)r;
-  char nums[9][24];
-  const char *values[9];
-  int first = 0;
-  if (q == Q_INSERT_EVENT) {
-    g_snprintf(nums[0], sizeof nums[0], "%" PRId64, ++p->seq);
-    values[0] = nums[0];
-    first = 1;
-  }
-  for (int i = 0; i < n; i++) {
-    if (ps[i].kind == P_INT) {
-      g_snprintf(nums[first + i], sizeof nums[first + i], "%" PRId64, ps[i].i);
-      values[first + i] = nums[first + i];
-    } else {
-      values[first + i] = ps[i].kind == P_TEXT ? ps[i].s : NULL;
-    }
-  }
-  n += first;
-  char name[8];
-  g_snprintf(name, sizeof name, "q%d", q);
-  PGresult *res =
-      pg_ok(p->conn, PQexecPrepared(p->conn, name, n, values, NULL, NULL, 0), pg_sql[q]);
-  if (out)
-    *out = PQntuples(res) > 0 ? g_ascii_strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
-  PQclear(res);
-}
-
-static void raw_pg_exec(raw *r, const char *sql)
-{
-  raw_pg *p = (raw_pg *)r;
-  PQclear(pg_ok(p->conn, PQexec(p->conn, sql), sql));
-}
-
-static void raw_pg_begin(raw *r)
-{
-  raw_pg *p = (raw_pg *)r;
-  PGresult *res = pg_ok(p->conn, PQexec(p->conn, PG_BEGIN), PG_BEGIN);
-  p->seq = p->seq_stored = g_ascii_strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-  PQclear(res);
-}
-
-/* The counter stored, then COMMIT: a statement per round trip. */
-static void raw_pg_commit(raw *r)
-{
-  raw_pg *p = (raw_pg *)r;
-  if (p->seq != p->seq_stored) {
-    char sql[64];
-    g_snprintf(sql, sizeof sql, "UPDATE crm_event_seq SET seq = %" PRId64, p->seq);
-    raw_pg_exec(r, sql);
-  }
-  raw_pg_exec(r, "COMMIT");
-}
-
-static void raw_pg_close(raw *r)
-{
-  PQfinish(((raw_pg *)r)->conn);
-  g_free(r);
-}
-
-/* A connection; `prepare`: with the contact's statements prepared. */
-static raw *raw_pg_open(const char *conninfo, int prepare)
-{
-  raw_pg *p = g_new0(raw_pg, 1);
-  p->base = (raw){raw_pg_run, raw_pg_exec, raw_pg_begin, raw_pg_commit, raw_pg_close};
-  p->conn = PQconnectdb(conninfo);
-  if (PQstatus(p->conn) != CONNECTION_OK)
-    die("cannot connect: %s", PQerrorMessage(p->conn));
-  for (int q = 0; prepare && q < Q_COUNT; q++) {
-    char name[8];
-    g_snprintf(name, sizeof name, "q%d", q);
-    PQclear(pg_ok(p->conn, PQprepare(p->conn, name, pg_sql[q], 0, NULL), pg_sql[q]));
-  }
-  return &p->base;
-}
-
-typedef struct {
-  char *conninfo; /* libpq, with the schema as search_path */
-  char *uri;      /* libcrm */
-} pg_target;
-
-/* A fresh schema on the server, with libcrm's tables in it. */
-static pg_target pg_schema_new(const char *base_conninfo, const char *schema)
-{
-  raw *admin = raw_pg_open(base_conninfo, 0);
-  char *sql = g_strdup_printf(
-      "SET client_min_messages = warning; DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s",
-      schema, schema);
-  admin->exec(admin, sql);
-  g_free(sql);
-  admin->close(admin);
-  pg_target t;
-  t.conninfo = g_strdup_printf("%s options='-c search_path=%s'", base_conninfo, schema);
-  t.uri = g_strdup_printf("postgres:%s", t.conninfo);
-  crm_close(libcrm_open(t.uri));
-  return t;
-}
-
-static void pg_schema_drop(const char *base_conninfo, const char *schema, pg_target *t)
-{
-  raw *admin = raw_pg_open(base_conninfo, 0);
-  char *sql = g_strdup_printf("SET client_min_messages = warning; DROP SCHEMA IF EXISTS %s CASCADE",
-                              schema);
-  admin->exec(admin, sql);
-  g_free(sql);
-  admin->close(admin);
-  g_free(t->conninfo);
-  g_free(t->uri);
-}
-
-static char *pg_dump(const char *conninfo)
-{
-  PGconn *c = PQconnectdb(conninfo);
-  if (PQstatus(c) != CONNECTION_OK)
-    die("cannot connect: %s", PQerrorMessage(c));
-  PGresult *tables = pg_ok(c,
-                           PQexec(c, "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON "
-                                     "n.oid = c.relnamespace WHERE n.nspname = current_schema() "
-                                     "AND c.relkind = 'r' ORDER BY 1"),
-                           "listing tables");
-  GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
-  for (int t = 0; t < PQntuples(tables); t++) {
-    const char *name = PQgetvalue(tables, t, 0);
-    char *sql = g_strdup_printf("SELECT * FROM %s", name);
-    PGresult *rows = pg_ok(c, PQexec(c, sql), sql);
-    g_free(sql);
-    for (int r = 0; r < PQntuples(rows); r++) {
-      GString *line = g_string_new(name);
-      for (int f = 0; f < PQnfields(rows); f++)
-        g_string_append_printf(line, "|%s",
-                               PQgetisnull(rows, r, f) ? "NULL" : PQgetvalue(rows, r, f));
-      g_ptr_array_add(lines, g_string_free(line, FALSE));
-    }
-    PQclear(rows);
-  }
-  PQclear(tables);
-  PQfinish(c);
-  return sorted_text(lines);
-}
-
-static int pg_rows_match(const char *base_conninfo, long n)
-{
-  char *sa = g_strdup_printf("crm_bench_%d_check_libcrm", (int)getpid());
-  char *sb = g_strdup_printf("crm_bench_%d_check_raw", (int)getpid());
-  pg_target a = pg_schema_new(base_conninfo, sa), b = pg_schema_new(base_conninfo, sb);
-  workload w = workload_new("c", n);
-  libcrm_run(a.uri, &w, 7);
-  raw *r = raw_pg_open(b.conninfo, 1);
-  raw_run(r, &w, 7);
-  r->close(r);
-  workload_free(&w);
-  char *da = pg_dump(a.conninfo), *db = pg_dump(b.conninfo);
-  int same = strcmp(da, db) == 0;
-  if (!same)
-    report_difference(da, db);
-  g_free(da);
-  g_free(db);
-  pg_schema_drop(base_conninfo, sa, &a);
-  pg_schema_drop(base_conninfo, sb, &b);
-  g_free(sa);
-  g_free(sb);
-  return same;
-}
-
-/* `existing` cases as sqlite_populate writes them, with set-based SQL. */
-static void pg_populate(const pg_target *t, long existing)
-{
-  raw *r = raw_pg_open(t->conninfo, 0);
-  long customers = existing / 4 > 0 ? existing / 4 : 1;
-  char *sql = g_strdup_printf(
-      "BEGIN;"
-      "INSERT INTO crm_customers (id, display_name, status, created_at, updated_at, version) "
-      "  OVERRIDING SYSTEM VALUE SELECT g, 'p' || g, 1, %lld, %lld, 1 "
-      "  FROM generate_series(1, %ld) g;"
-      "INSERT INTO crm_identities (customer, kind, value, created_at) "
-      "  SELECT g, 1, 'p' || g || '@bench.example', %lld FROM generate_series(1, %ld) g;"
-      "INSERT INTO crm_cases (id, customer, subject, kind, status, priority, created_at,"
-      "  updated_at, resolved_at, version, inbound_count, transfer_count, reopen_count) "
-      "  OVERRIDING SYSTEM VALUE SELECT g, (g - 1) %% %ld + 1, 'Order p-' || g, 1, 6, 2, %lld,"
-      "  %lld, %lld, 4, 1, 0, 0 FROM generate_series(1, %ld) g;"
-      "INSERT INTO crm_interactions (id, customer, case_id, channel, direction, outcome,"
-      "  occurred_at, recorded_at, subject, body, external_ref) "
-      "  OVERRIDING SYSTEM VALUE SELECT g, (g - 1) %% %ld + 1, g, 1, 1, 0, %lld, %lld,"
-      "  'Order p-' || g, '" BODY "', '<p-' || g || '@mail.bench.example>' "
-      "  FROM generate_series(1, %ld) g;"
-      "INSERT INTO crm_sla_cases (case_id, channel, last_reply_at) "
-      "  SELECT g, 1, 0 FROM generate_series(1, %ld) g;"
-      "INSERT INTO crm_events (seq, time, kind, entity, entity_id, payload) "
-      "  SELECT 2 * g - 1, %lld, 'case.created', 'case', g, '{\"case\":' || g || '}' "
-      "  FROM generate_series(1, %ld) g;"
-      "INSERT INTO crm_events (seq, time, kind, entity, entity_id, payload) "
-      "  SELECT 2 * g, %lld, 'interaction.recorded', 'interaction', g,"
-      "  '{\"interaction\":' || g || '}' FROM generate_series(1, %ld) g;"
-      "UPDATE crm_event_seq SET seq = %ld;"
-      "SELECT setval(pg_get_serial_sequence('crm_customers', 'id'), %ld);"
-      "SELECT setval(pg_get_serial_sequence('crm_cases', 'id'), %ld);"
-      "SELECT setval(pg_get_serial_sequence('crm_interactions', 'id'), %ld);"
-      "COMMIT;"
-      /* this schema's tables only: a database-wide ANALYZE locks other
-         schemas' tables (a test suite dropping its own schemas meanwhile
-         deadlocked with it) */
-      "ANALYZE crm_customers, crm_identities, crm_cases, crm_interactions, crm_sla_cases,"
-      "  crm_events;",
-      (long long)T0, (long long)T0, customers, (long long)T0, customers, customers, (long long)T0,
-      (long long)T0, (long long)T0, existing, customers, (long long)T0, (long long)T0, existing,
-      existing, (long long)T0, existing, (long long)T0, existing, 2 * existing, customers, existing,
-      existing);
-  r->exec(r, sql);
-  g_free(sql);
-  r->close(r);
-}
-
-typedef struct {
-  const pg_target *t;
-  const workload *w;
-  int batch;
-  int use_libcrm;
-} pg_job;
-
-static elapsed pg_job_run(const void *arg)
-{
-  const pg_job *j = arg;
-  if (j->use_libcrm)
-    return libcrm_run(j->t->uri, j->w, j->batch);
-  raw *r = raw_pg_open(j->t->conninfo, 1);
-  elapsed took = raw_run(r, j->w, j->batch);
-  r->close(r);
-  return took;
-}
-
-typedef struct {
-  const pg_target *t;
-  long n;
-  int batch;
-} pg_runs;
-
-/* Contacts per wall-clock second (the server's work is not this
-   process's CPU time); each run has customers of its own. */
-static double pg_rate(const void *arg, int use_libcrm, int rep)
-{
-  const pg_runs *r = arg;
-  char tag[32];
-  g_snprintf(tag, sizeof tag, "%s%d-%d", use_libcrm ? "l" : "n", r->batch, rep);
-  workload w = workload_new(tag, r->n);
-  pg_job j = {r->t, &w, r->batch, use_libcrm};
-  measurement m = measure(pg_job_run, &j);
-  workload_free(&w);
-  note_rss(&m);
-  return (double)r->n / m.took.wall;
-}
-
-static int pg_bench(const char *uri, const sizes *sz, const long *existing, int n_existing)
-{
-  const char *base = g_str_has_prefix(uri, "postgres:") ? uri + strlen("postgres:") : uri;
-  int same = pg_rows_match(base, sz->check_size);
-  result_long("pg_rows_match", same);
-  if (!same)
-    return 0;
-  /* fewer contacts: every statement is a round trip */
-  long n = sz->contacts / 4;
-  for (int e = 0; e < n_existing; e++) {
-    char *schema = g_strdup_printf("crm_bench_%d_%ld", (int)getpid(), existing[e]);
-    pg_target t = pg_schema_new(base, schema);
-    gint64 start = g_get_monotonic_time();
-    pg_populate(&t, existing[e]);
-    fprintf(stderr, "bench_ingest: %s existing cases written on PostgreSQL in %.1f s\n",
-            count_label(existing[e]), (double)(g_get_monotonic_time() - start) / 1e6);
-    for (size_t b = 0; b < G_N_ELEMENTS(batches); b++) {
-      pg_runs runs = {&t, n, batches[b]};
-      double lib = 0, naive = 0;
-      best_rates(pg_rate, &runs, sz->reps, &lib, &naive);
-      char name[96];
-      g_snprintf(name, sizeof name, "pg_existing%s_batch%d_libcrm_per_sec",
-                 count_label(existing[e]), batches[b]);
-      result_double(name, lib);
-      g_snprintf(name, sizeof name, "pg_existing%s_batch%d_naive_per_sec", count_label(existing[e]),
-                 batches[b]);
-      result_double(name, naive);
-      g_snprintf(name, sizeof name, "pg_existing%s_batch%d_libcrm_vs_naive",
-                 count_label(existing[e]), batches[b]);
-      result_double(name, lib / naive);
-    }
-    pg_schema_drop(base, schema, &t);
-    g_free(schema);
-  }
-  return 1;
-}
-
-#endif
 
 int main(int argc, char **argv)
 {
