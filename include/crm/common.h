@@ -27,12 +27,20 @@
 /*
  * Initialiser of a versioned options/spec struct: the version set, every
  * other field 0 (designated in C, so -Wmissing-field-initializers stays quiet).
+ * C++ before C++20 has no designated initialisers: there it is a value that
+ * converts to any such struct, value-initialised with its version set.
  */
 #ifdef __cplusplus
-#define CRM_STRUCT_INIT(version_value) \
-  {                                    \
-    version_value                      \
+struct crm_struct_init_ {
+  unsigned int version;
+  template <typename T> operator T() const
+  {
+    T t = T();
+    t.version = version;
+    return t;
   }
+};
+#define CRM_STRUCT_INIT(version_value) (crm_struct_init_{(version_value)})
 #else
 #define CRM_STRUCT_INIT(version_value) \
   {                                    \

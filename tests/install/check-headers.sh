@@ -64,7 +64,7 @@ EOF
 }
 for std in c++11 c++17; do
   cxx_source | compile "crm.h + crm/sys/backend.h as C++, -std=$std" \
-    "$CXX" -std="$std" -pedantic -Wall -Werror -I "$incdir" -x c++
+    "$CXX" -std="$std" -pedantic -Wall -Wextra -Werror -I "$incdir" -x c++
 done
 
 # The same initialisers in C, where designated initialisers keep
