@@ -35,18 +35,27 @@
 typedef enum { DRIVER_LIBCRM, DRIVER_NAIVE, DRIVER_FLOOR, DRIVER_BEHIND, N_DRIVERS } driver;
 static const char *const driver_names[N_DRIVERS] = {"libcrm", "naive", "floor", "behind"};
 
+/* The statements the naive loop and the floor share (the floor differs in
+   the rows that take a reserved id). */
+#define FIND_IDENTITY_SQL "SELECT customer FROM crm_identities WHERE kind = $1 AND value = $2"
+#define INSERT_IDENTITY_SQL \
+  "INSERT INTO crm_identities (customer, kind, value, created_at) VALUES ($1, $2, $3, $4)"
+/* $1: the next event number, counted from the counter locked at BEGIN
+   (pg_values passes it), as libcrm numbers its events */
+#define INSERT_EVENT_SQL                                                         \
+  "INSERT INTO crm_events (seq, time, actor, kind, entity, entity_id, payload) " \
+  "VALUES ($1, $2, NULL, $3, $4, $5, $6)"
+#define INSERT_SLA_CASE_SQL \
+  "INSERT INTO crm_sla_cases (case_id, channel, last_reply_at) VALUES ($1, 1, 0)"
+
 /* The statements of lib/backends/postgres with the values libcrm binds. */
 static const char *const naive_sql[Q_COUNT] = {
-    [Q_FIND_IDENTITY] = "SELECT customer FROM crm_identities WHERE kind = $1 AND value = $2",
+    [Q_FIND_IDENTITY] = FIND_IDENTITY_SQL,
     [Q_INSERT_CUSTOMER] = "INSERT INTO crm_customers (display_name, organization, language, "
                           "timezone, segment, status, created_at, updated_at, version) "
                           "VALUES ($1, NULL, NULL, NULL, NULL, 1, $2, $3, 1) RETURNING id",
-    [Q_INSERT_IDENTITY] = "INSERT INTO crm_identities (customer, kind, value, created_at) "
-                          "VALUES ($1, $2, $3, $4)",
-    /* $1: the next event number, counted from the counter locked at BEGIN
-       (pg_values passes it), as libcrm numbers its events */
-    [Q_INSERT_EVENT] = "INSERT INTO crm_events (seq, time, actor, kind, entity, entity_id, "
-                       "payload) VALUES ($1, $2, NULL, $3, $4, $5, $6)",
+    [Q_INSERT_IDENTITY] = INSERT_IDENTITY_SQL,
+    [Q_INSERT_EVENT] = INSERT_EVENT_SQL,
     [Q_INSERT_CASE] = "INSERT INTO crm_cases (customer, subject, kind, status, priority, queue, "
                       "assignee, created_at, updated_at, resolved_at, version, inbound_count, "
                       "transfer_count, reopen_count, csat, csat_comment) VALUES ($1, $2, 1, 1, "
@@ -55,21 +64,18 @@ static const char *const naive_sql[Q_COUNT] = {
                              "direction, outcome, occurred_at, recorded_at, subject, body, "
                              "external_ref, in_reply_to) VALUES ($1, $2, NULL, 1, 1, 0, $3, $4, "
                              "$5, $6, $7, NULL) RETURNING id",
-    [Q_INSERT_SLA_CASE] = "INSERT INTO crm_sla_cases (case_id, channel, last_reply_at) "
-                          "VALUES ($1, 1, 0)",
+    [Q_INSERT_SLA_CASE] = INSERT_SLA_CASE_SQL,
 };
 
 /* The floor's: new rows take a reserved id (the last value). */
 static const char *const floor_sql[Q_COUNT] = {
-    [Q_FIND_IDENTITY] = "SELECT customer FROM crm_identities WHERE kind = $1 AND value = $2",
+    [Q_FIND_IDENTITY] = FIND_IDENTITY_SQL,
     [Q_INSERT_CUSTOMER] = "INSERT INTO crm_customers (display_name, organization, language, "
                           "timezone, segment, status, created_at, updated_at, version, id) "
                           "OVERRIDING SYSTEM VALUE VALUES ($1, NULL, NULL, NULL, NULL, 1, $2, $3, "
                           "1, $4)",
-    [Q_INSERT_IDENTITY] = "INSERT INTO crm_identities (customer, kind, value, created_at) "
-                          "VALUES ($1, $2, $3, $4)",
-    [Q_INSERT_EVENT] = "INSERT INTO crm_events (seq, time, actor, kind, entity, entity_id, "
-                       "payload) VALUES ($1, $2, NULL, $3, $4, $5, $6)",
+    [Q_INSERT_IDENTITY] = INSERT_IDENTITY_SQL,
+    [Q_INSERT_EVENT] = INSERT_EVENT_SQL,
     [Q_INSERT_CASE] = "INSERT INTO crm_cases (customer, subject, kind, status, priority, queue, "
                       "assignee, created_at, updated_at, resolved_at, version, inbound_count, "
                       "transfer_count, reopen_count, csat, csat_comment, id) OVERRIDING SYSTEM "
@@ -80,14 +86,13 @@ static const char *const floor_sql[Q_COUNT] = {
                              "external_ref, in_reply_to, id) OVERRIDING SYSTEM VALUE VALUES ($1, "
                              "$2, NULL, 1, 1, 0, $3, $4, $5, $6, $7, NULL, $8) "
                              "ON CONFLICT DO NOTHING RETURNING id",
-    [Q_INSERT_SLA_CASE] = "INSERT INTO crm_sla_cases (case_id, channel, last_reply_at) "
-                          "VALUES ($1, 1, 0)",
+    [Q_INSERT_SLA_CASE] = INSERT_SLA_CASE_SQL,
 };
 
 /* Written behind: each value is an array of the rows' values, in the
    order the floor's statements take them. */
 static const char *const behind_sql[Q_COUNT] = {
-    [Q_FIND_IDENTITY] = "SELECT customer FROM crm_identities WHERE kind = $1 AND value = $2",
+    [Q_FIND_IDENTITY] = FIND_IDENTITY_SQL,
     [Q_INSERT_CUSTOMER] = "INSERT INTO crm_customers (display_name, organization, language, "
                           "timezone, segment, status, created_at, updated_at, version, id) "
                           "OVERRIDING SYSTEM VALUE SELECT n, NULL, NULL, NULL, NULL, 1, c, u, 1, i "
